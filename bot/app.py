@@ -1,0 +1,93 @@
+"""The app factory: builds the Bolt app, its listeners and the WSGI application.
+
+Nothing here runs at import time; `create_app` is called by the entry point or a test.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import Engine
+
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.slack.authorize import make_authorize
+from bot.slack.client import build_client
+from bot.slack.listeners import register_all
+from bot.store.db import make_engine, make_session_factory
+from bot.templating import make_environment
+from bot.web import SLACK_EVENTS_PATH, WebApp
+
+log = logging.getLogger(__name__)
+
+# Listeners run here after their ack has been sent, so slow Slack calls never delay
+# the HTTP answer Slack waits three seconds for.
+LISTENER_THREADS = 8
+
+
+@dataclass
+class Warroom:
+    """A built application: the Bolt app, the WSGI app and what they share."""
+
+    bolt: App
+    web: WebApp
+    runtime: Runtime
+    executor: ThreadPoolExecutor
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+        self.runtime.engine.dispose()
+
+
+class _SkipTokenWarning(logging.Filter):
+    """Drop Bolt's warnings that SLACK_BOT_TOKEN is unused.
+
+    Bolt reads SLACK_BOT_TOKEN from the environment itself and warns when a client or
+    an authorize function is given too. warroom gives both on purpose, built from that
+    same token.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token`" not in record.getMessage()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("bot.bolt")
+    if not any(isinstance(f, _SkipTokenWarning) for f in logger.filters):
+        logger.addFilter(_SkipTokenWarning())
+    return logger
+
+
+def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
+    """Build warroom for `settings`; no network call is made here."""
+    engine = engine or make_engine(settings.database_url)
+    client = build_client(settings.slack_bot_token, settings.slack_api_url)
+    runtime = Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        templates=make_environment(settings.templates_dir),
+        client=client,
+    )
+    executor = ThreadPoolExecutor(
+        max_workers=LISTENER_THREADS, thread_name_prefix="listener"
+    )
+    bolt = App(
+        client=client,
+        authorize=make_authorize(client),
+        signing_secret=settings.slack_signing_secret or None,
+        # Socket Mode deliveries are not signed; HTTP ones always are.
+        request_verification_enabled=not settings.socket_mode,
+        listener_executor=executor,
+        logger=_bolt_logger(),
+    )
+    register_all(bolt, runtime)
+    slack_wsgi = None if settings.socket_mode else SlackRequestHandler(bolt)
+    web = WebApp(slack_wsgi, engine)
+    path = SLACK_EVENTS_PATH
+    log.info("app built: %s mode", "Socket Mode" if settings.socket_mode else path)
+    return Warroom(bolt=bolt, web=web, runtime=runtime, executor=executor)

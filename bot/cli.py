@@ -1,0 +1,95 @@
+"""The `warroom` command line: serve the bot, migrate the database, check settings."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot import __version__
+from bot.errors import WarroomError
+from bot.settings import Settings, settings_from_env
+from bot.store.db import make_engine, upgrade
+
+log = logging.getLogger("bot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.log_level)
+    try:
+        settings = settings_from_env()
+        return int(args.run(settings, args))
+    except WarroomError as error:
+        print(f"warroom: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="warroom", description="Incident-response bot for Slack."
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="lowest level of log lines to print (default INFO)",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="migrate the database and run the bot")
+    serve.set_defaults(run=_serve)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(required=True, metavar="ACTION")
+    db_upgrade = db_commands.add_parser("upgrade", help="migrate to the newest schema")
+    db_upgrade.set_defaults(run=_db_upgrade)
+
+    check = commands.add_parser(
+        "check-config", help="validate the environment and warroom.yaml, then exit"
+    )
+    check.set_defaults(run=_check_config)
+    return parser
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import create_app
+    from bot.server import serve
+
+    settings.check_slack_credentials()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    serve(create_app(settings, engine=engine))
+    return 0
+
+
+def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    print("warroom: the database schema is up to date.")
+    return 0
+
+
+def _check_config(settings: Settings, args: argparse.Namespace) -> int:
+    settings.check_slack_credentials()
+    where = settings.config_path or "defaults (WARROOM_CONFIG is not set)"
+    print(f"warroom: settings are valid; configuration from {where}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,330 @@
+"""Load and validate warroom.yaml, the optional file of team-specific choices.
+
+Every problem is reported as a `ConfigError` naming the file, the line, the path of the
+key inside the file (`severities[1].name`) and a hint, so a person can fix it without
+reading a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import ConfigError
+
+DEFAULT_CHANNEL_PATTERN = "inc-{date}-{slug}"
+CHANNEL_PATTERN_FIELDS = ("date", "slug", "number")
+
+
+@dataclass(frozen=True)
+class Severity:
+    level: int
+    name: str
+    description: str
+
+
+DEFAULT_SEVERITIES = (
+    Severity(1, "SEV1", "Critical: full outage or data loss."),
+    Severity(2, "SEV2", "Major degradation for many users."),
+    Severity(3, "SEV3", "Minor or partial impact."),
+    Severity(4, "SEV4", "No customer impact."),
+)
+
+
+@dataclass(frozen=True)
+class Responders:
+    users: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    owners: tuple[str, ...] = ()
+    slack_group: str | None = None
+    repository: str | None = None
+    paths: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WarroomConfig:
+    timezone: str = "UTC"
+    channel_name_pattern: str = DEFAULT_CHANNEL_PATTERN
+    announcement_channel: str | None = None
+    responders: Responders = field(default_factory=Responders)
+    severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
+    services: tuple[Service, ...] = ()
+
+
+class _Reader:
+    """Walks the parsed YAML and turns each value into a typed one, or a ConfigError."""
+
+    def __init__(self, path: Path, root: yaml.Node) -> None:
+        self.path = path
+        self.root = root
+
+    def fail(self, where: str, problem: str, hint: str) -> ConfigError:
+        line = _line_of(self.root, where)
+        location = f"{self.path}:{line}" if line else str(self.path)
+        key = where or "(top level)"
+        message = f"{location}: {key}: {problem}."
+        return ConfigError(f"{message} {hint}" if hint else message)
+
+    def mapping(
+        self, value: Any, where: str, known: Mapping[str, str]
+    ) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(where, f"expected a mapping, got {_kind(value)}", "")
+        for key in value:
+            if key not in known:
+                raise self.fail(
+                    _join(where, str(key)), "unknown key", _suggest(str(key), known)
+                )
+        return value
+
+    def string(self, value: Any, where: str, hint: str = "") -> str:
+        if not isinstance(value, str) or not value.strip():
+            problem = f"expected a non-empty string, got {_kind(value)}"
+            raise self.fail(where, problem, hint)
+        return value.strip()
+
+    def strings(self, value: Any, where: str, hint: str = "") -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise self.fail(where, f"expected a list, got {_kind(value)}", hint)
+        return tuple(
+            self.string(item, f"{where}[{i}]", hint) for i, item in enumerate(value)
+        )
+
+    def items(
+        self, value: Any, where: str, read_one: Callable[[Any, str], Any]
+    ) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise self.fail(where, f"expected a list, got {_kind(value)}", "")
+        return tuple(read_one(item, f"{where}[{i}]") for i, item in enumerate(value))
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+    names |= {list: "a list", dict: "a mapping"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _suggest(key: str, known: Mapping[str, str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    if close:
+        return f'Did you mean "{close[0]}"?'
+    return "Known keys: " + ", ".join(sorted(known)) + "."
+
+
+def _line_of(root: yaml.Node, where: str) -> int | None:
+    """Return the 1-based line of the node at `where`, or of its nearest parent."""
+    node = root
+    line = node.start_mark.line + 1
+    for step in where.replace("[", ".[").split("."):
+        if not step:
+            continue
+        child = _child(node, step)
+        if child is None:
+            break
+        node = child
+        line = node.start_mark.line + 1
+    return line
+
+
+def _child(node: yaml.Node, step: str) -> yaml.Node | None:
+    if isinstance(node, yaml.SequenceNode) and step.startswith("["):
+        index = int(step.strip("[]"))
+        items: list[yaml.Node] = node.value
+        return items[index] if index < len(items) else None
+    if isinstance(node, yaml.MappingNode):
+        pairs: list[tuple[yaml.Node, yaml.Node]] = node.value
+        for key_node, value_node in pairs:
+            if key_node.value == step:
+                # Point at the key: that is where a wrong key or value is written.
+                return key_node if not _has_children(value_node) else value_node
+    return None
+
+
+def _has_children(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.MappingNode | yaml.SequenceNode)
+
+
+TOP_KEYS = {
+    "timezone": "IANA time zone used to show times, e.g. Europe/Berlin",
+    "channel_name_pattern": "name of incident channels",
+    "announcement_channel": "channel where new incidents are announced",
+    "responders": "people and user groups invited to every incident",
+    "severities": "severity levels and what they mean",
+    "services": "the services catalogue",
+}
+SEVERITY_KEYS = {"level": "1 to 4", "name": "short name", "description": "meaning"}
+RESPONDER_KEYS = {"users": "Slack user ids", "groups": "Slack user group ids"}
+SERVICE_KEYS = {
+    "name": "service name",
+    "owners": "Slack user ids of the owners",
+    "slack_group": "Slack user group id of the owning team",
+    "repository": "path of the git checkout holding the service's code",
+    "paths": "paths inside the repository that belong to the service",
+    "depends_on": "names of services this one calls",
+}
+
+
+def load_config(path: Path | None) -> WarroomConfig:
+    """Read warroom.yaml at `path`, or return the defaults when `path` is None."""
+    if path is None:
+        return WarroomConfig()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(
+            f"Could not read the configuration file {path}: {error.strerror}. "
+            "Check WARROOM_CONFIG."
+        ) from error
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{where}: invalid YAML: {problem}.") from error
+    if root is None:
+        return WarroomConfig()
+    return _read_config(_Reader(path, root), data)
+
+
+def _read_config(reader: _Reader, data: Any) -> WarroomConfig:
+    values = reader.mapping(data, "", TOP_KEYS)
+    config: dict[str, Any] = {}
+    if "timezone" in values:
+        config["timezone"] = _read_timezone(reader, values["timezone"])
+    if "channel_name_pattern" in values:
+        pattern = values["channel_name_pattern"]
+        config["channel_name_pattern"] = _read_pattern(reader, pattern)
+    if "announcement_channel" in values:
+        channel = values["announcement_channel"]
+        hint = 'Use a channel id such as "C0123ABCD" or a name such as "#incidents".'
+        config["announcement_channel"] = reader.string(
+            channel, "announcement_channel", hint
+        )
+    if "responders" in values:
+        config["responders"] = _read_responders(reader, values["responders"])
+    if "severities" in values:
+        config["severities"] = _read_severities(reader, values["severities"])
+    if "services" in values:
+        config["services"] = _read_services(reader, values["services"])
+    return WarroomConfig(**config)
+
+
+def _read_timezone(reader: _Reader, value: Any) -> str:
+    hint = "Use an IANA time zone name such as Europe/Berlin or America/New_York."
+    name = reader.string(value, "timezone", hint)
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise reader.fail("timezone", f'unknown time zone "{name}"', hint) from error
+    return name
+
+
+def _read_pattern(reader: _Reader, value: Any) -> str:
+    hint = "Placeholders are {date} (YYYYMMDD), {slug} and {number}."
+    pattern = reader.string(value, "channel_name_pattern", hint)
+    try:
+        pattern.format(date="20260101", slug="x", number=1)
+    except (KeyError, IndexError, ValueError) as error:
+        problem = f'invalid placeholder in "{pattern}"'
+        raise reader.fail("channel_name_pattern", problem, hint) from error
+    if "{slug}" not in pattern and "{number}" not in pattern:
+        problem = "the pattern contains neither {slug} nor {number}"
+        hint = "Without one of them every incident channel would get the same name."
+        raise reader.fail("channel_name_pattern", problem, hint)
+    return pattern
+
+
+def _read_responders(reader: _Reader, value: Any) -> Responders:
+    values = reader.mapping(value, "responders", RESPONDER_KEYS)
+    users = reader.strings(values.get("users", []), "responders.users", "")
+    groups = reader.strings(values.get("groups", []), "responders.groups", "")
+    return Responders(users=users, groups=groups)
+
+
+def _read_severities(reader: _Reader, value: Any) -> tuple[Severity, ...]:
+    severities = reader.items(value, "severities", _severity_reader(reader))
+    levels = [severity.level for severity in severities]
+    if sorted(levels) != list(range(1, len(levels) + 1)):
+        problem = f"levels are {levels}"
+        hint = "Number the levels 1, 2, 3 … without gaps; 1 is the most severe."
+        raise reader.fail("severities", problem, hint)
+    return tuple(sorted(severities, key=lambda severity: severity.level))
+
+
+def _severity_reader(reader: _Reader) -> Callable[[Any, str], Severity]:
+    def read(item: Any, where: str) -> Severity:
+        values = reader.mapping(item, where, SEVERITY_KEYS)
+        level = values.get("level")
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 9:
+            hint = "Use a whole number from 1 (most severe) upwards."
+            problem = f"expected a level number, got {_kind(level)}"
+            raise reader.fail(_join(where, "level"), problem, hint)
+        name = reader.string(values.get("name"), _join(where, "name"), "e.g. SEV1")
+        description = reader.string(
+            values.get("description"), _join(where, "description"), ""
+        )
+        return Severity(level=level, name=name, description=description)
+
+    return read
+
+
+def _read_services(reader: _Reader, value: Any) -> tuple[Service, ...]:
+    services = reader.items(value, "services", _service_reader(reader))
+    names = [service.name for service in services]
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            where = f"services[{index}].name"
+            raise reader.fail(where, f'duplicate service "{name}"', "")
+    for index, service in enumerate(services):
+        for dependency in service.depends_on:
+            if dependency not in names:
+                where = f"services[{index}].depends_on"
+                problem = f'"{dependency}" is not a service in the catalogue'
+                raise reader.fail(
+                    where, problem, _suggest(dependency, dict.fromkeys(names, ""))
+                )
+    return services
+
+
+def _service_reader(reader: _Reader) -> Callable[[Any, str], Service]:
+    def read(item: Any, where: str) -> Service:
+        values = reader.mapping(item, where, SERVICE_KEYS)
+
+        def optional(key: str) -> str | None:
+            if key not in values:
+                return None
+            return reader.string(values[key], _join(where, key))
+
+        def many(key: str) -> tuple[str, ...]:
+            return reader.strings(values.get(key, []), _join(where, key))
+
+        return Service(
+            name=reader.string(values.get("name"), _join(where, "name")),
+            owners=many("owners"),
+            slack_group=optional("slack_group"),
+            repository=optional("repository"),
+            paths=many("paths"),
+            depends_on=many("depends_on"),
+        )
+
+    return read

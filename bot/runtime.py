@@ -1,0 +1,21 @@
+"""The long-lived objects listeners and jobs share, built once by the app factory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jinja2
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import Settings
+from bot.slack.client import SlackClient
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    templates: jinja2.Environment
+    client: SlackClient

@@ -1,0 +1,1 @@
+"""Everything that speaks Slack: the Web API client, listeners and message views."""

@@ -1,0 +1,50 @@
+"""Turn failures into one message for the person who caused the request.
+
+Each unexpected failure gets a short id that appears both in the message and in the
+log line with the traceback, so a report from a user can be matched to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.context.respond import Respond
+
+from bot.errors import WarroomError
+
+log = logging.getLogger(__name__)
+
+
+def new_error_id() -> str:
+    return secrets.token_hex(4)
+
+
+def report(respond: Respond | None, error: Exception) -> None:
+    """Log `error` and tell the user what went wrong, once."""
+    error_id = new_error_id()
+    if isinstance(error, WarroomError):
+        log.warning("request failed [%s]: %s", error_id, error)
+        text = f"{error} (error id {error_id})"
+    else:
+        log.error("request failed [%s]", error_id, exc_info=error)
+        text = (
+            "Sorry, something went wrong on warroom's side and nothing was changed. "
+            f"Please try again; if it keeps failing, give your admin the error id "
+            f"{error_id}."
+        )
+    if respond is None:
+        return
+    try:
+        respond(text=text, response_type="ephemeral", replace_original=False)
+    except Exception as reply_error:  # The user may be unreachable; the log has it.
+        log.warning("could not reply with error [%s]: %s", error_id, reply_error)
+
+
+def register(app: App) -> None:
+    def on_error(error: Exception, body: dict[str, Any], respond: Respond) -> None:
+        report(respond if body.get("response_url") else None, error)
+
+    app.error(on_error)

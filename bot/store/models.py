@@ -1,0 +1,152 @@
+"""The tables. Every row carries the Slack team_id of the workspace it belongs to."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.store.types import UTCDateTime
+
+# Stable constraint names, so migrations can refer to them on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TEAM_ID = String(32)
+USER_ID = String(32)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Workspace(Base):
+    """A Slack workspace that installed warroom."""
+
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(TEAM_ID, primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    last_incident_number: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+    __table_args__ = (UniqueConstraint("team_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[int | None] = mapped_column(Integer)
+    severity_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    summary_ts: Mapped[str | None] = mapped_column(String(32))
+    declared_by: Mapped[str] = mapped_column(USER_ID)
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    impact_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    detected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Bumped on every update, so two replicas cannot overwrite each other's change.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    events: Mapped[list[TimelineEvent]] = relationship(
+        back_populates="incident", order_by="TimelineEvent.occurred_at"
+    )
+    roles: Mapped[list[RoleAssignment]] = relationship(back_populates="incident")
+    action_items: Mapped[list[ActionItem]] = relationship(back_populates="incident")
+
+
+class TimelineEvent(Base):
+    """Something that happened during an incident, at the time it happened."""
+
+    __tablename__ = "timeline_events"
+    __table_args__ = (Index(None, "incident_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[str | None] = mapped_column(USER_ID)
+    text: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    incident: Mapped[Incident] = relationship(back_populates="events")
+
+
+class RoleAssignment(Base):
+    """Who held a role (commander, scribe, comms) and from when to when."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (Index(None, "incident_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(USER_ID)
+    assigned_by: Mapped[str | None] = mapped_column(USER_ID)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    incident: Mapped[Incident] = relationship(back_populates="roles")
+
+
+class ActionItem(Base):
+    __tablename__ = "action_items"
+    __table_args__ = (Index(None, "team_id", "owner_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    text: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[str | None] = mapped_column(USER_ID)
+    priority: Mapped[str] = mapped_column(String(2))
+    category: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(USER_ID)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    incident: Mapped[Incident] = relationship(back_populates="action_items")
+
+
+class SlackDelivery(Base):
+    """A Slack request already handled, so a retry or a second replica skips it."""
+
+    __tablename__ = "slack_deliveries"
+
+    team_id: Mapped[str] = mapped_column(TEAM_ID, primary_key=True)
+    delivery_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())

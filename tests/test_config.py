@@ -1,0 +1,144 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_SEVERITIES, Service, WarroomConfig, load_config
+from bot.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "warroom.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_example_file_loads():
+    config = load_config(ROOT / "warroom.example.yaml")
+
+    assert config.timezone == "Europe/Berlin"
+    assert config.announcement_channel == "#incidents"
+    assert config.responders.users == ("U0EXAMPLE1",)
+    assert [s.name for s in config.severities] == ["SEV1", "SEV2", "SEV3", "SEV4"]
+    assert config.services[0] == Service(
+        name="checkout",
+        owners=("U0EXAMPLE2",),
+        slack_group="S0EXAMPLE2",
+        repository="../shop",
+        paths=("services/checkout/",),
+        depends_on=("payments",),
+    )
+
+
+def test_no_file_gives_defaults():
+    config = load_config(None)
+
+    assert config == WarroomConfig()
+    assert config.severities == DEFAULT_SEVERITIES
+    assert config.channel_name_pattern == "inc-{date}-{slug}"
+
+
+def test_empty_file_gives_defaults(tmp_path):
+    assert load_config(write(tmp_path, "# nothing yet\n")) == WarroomConfig()
+
+
+def test_severities_sorted_by_level(tmp_path):
+    text = """
+severities:
+  - {level: 2, name: Major, description: Many users.}
+  - {level: 1, name: Critical, description: Everyone.}
+"""
+    config = load_config(write(tmp_path, text))
+
+    assert [s.name for s in config.severities] == ["Critical", "Major"]
+
+
+BAD_FILES = [
+    pytest.param(
+        "timezon: UTC\n",
+        ':1: timezon: unknown key. Did you mean "timezone"?',
+        id="misspelt-top-key",
+    ),
+    pytest.param(
+        "timezone: Mars/Olympus\n",
+        ':1: timezone: unknown time zone "Mars/Olympus". Use an IANA',
+        id="unknown-zone",
+    ),
+    pytest.param(
+        "severities:\n  - level: 1\n    name: SEV1\n    descripton: x\n",
+        ':4: severities[0].descripton: unknown key. Did you mean "description"?',
+        id="misspelt-nested-key",
+    ),
+    pytest.param(
+        "severities:\n  - {level: one, name: SEV1, description: x}\n",
+        ":2: severities[0].level: expected a level number, got a string.",
+        id="level-not-number",
+    ),
+    pytest.param(
+        "severities:\n  - {level: 1, name: A, description: x}\n"
+        "  - {level: 3, name: C, description: y}\n",
+        ":2: severities: levels are [1, 3]. Number the levels",
+        id="level-gap",
+    ),
+    pytest.param(
+        "responders:\n  users: U123\n",
+        ":2: responders.users: expected a list, got a string.",
+        id="users-not-list",
+    ),
+    pytest.param(
+        "channel_name_pattern: 'inc-{when}'\n",
+        ":1: channel_name_pattern: invalid placeholder",
+        id="pattern-placeholder",
+    ),
+    pytest.param(
+        "channel_name_pattern: 'incident'\n",
+        ":1: channel_name_pattern: the pattern contains neither",
+        id="pattern-constant",
+    ),
+    pytest.param(
+        "services:\n  - name: a\n    depends_on: [b]\n",
+        ':3: services[0].depends_on: "b" is not a service in the catalogue.',
+        id="unknown-dependency",
+    ),
+    pytest.param(
+        "services:\n  - name: a\n  - name: a\n",
+        ':3: services[1].name: duplicate service "a".',
+        id="duplicate-service",
+    ),
+    pytest.param(
+        "- just\n- a list\n",
+        ":1: (top level): expected a mapping, got a list.",
+        id="not-a-mapping",
+    ),
+    pytest.param(
+        "timezone: [UTC\n",
+        ":2: invalid YAML:",
+        id="broken-yaml",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BAD_FILES)
+def test_invalid_file_names_path_and_line(tmp_path, text, expected):
+    path = write(tmp_path, text)
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_missing_file_is_reported(tmp_path):
+    with pytest.raises(ConfigError, match="Could not read the configuration file"):
+        load_config(tmp_path / "absent.yaml")
+
+
+def test_unsafe_tags_are_rejected(tmp_path):
+    path = write(tmp_path, "timezone: !!python/object/apply:os.system ['true']\n")
+
+    with pytest.raises(ConfigError, match="invalid YAML"):
+        load_config(path)

@@ -1,0 +1,48 @@
+from slack_signing import slash_command_body
+
+from bot.slack.commands import SUBCOMMANDS
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def run_command(running_bot, text: str) -> dict:
+    fake = running_bot.fake_slack
+    body = slash_command_body(text, response_url=fake.response_url("command"))
+
+    status, _, _ = running_bot.post(body, FORM)
+
+    assert status == 200
+    fake.wait_for(lambda: len(fake.responses) == 1)
+    return fake.responses[0]
+
+
+def test_help_lists_every_command(running_bot):
+    reply = run_command(running_bot, "help")
+
+    assert reply["response_type"] == "ephemeral"
+    for subcommand in SUBCOMMANDS:
+        assert f"/incident {subcommand.usage}" in reply["text"]
+        assert subcommand.example in reply["text"]
+    assert reply["blocks"][0]["text"]["text"] == reply["text"]
+
+
+def test_empty_command_shows_help(running_bot):
+    reply = run_command(running_bot, "")
+
+    assert "/incident help" in reply["text"]
+
+
+def test_unknown_command_names_closest(running_bot):
+    reply = run_command(running_bot, "hepl me")
+
+    assert "`/incident hepl` is not a command." in reply["text"]
+    assert "Did you mean `/incident help`?" in reply["text"]
+
+
+def test_bot_identity_fetched_once(running_bot):
+    fake = running_bot.fake_slack
+    run_command(running_bot, "help")
+    fake.responses.clear()
+    run_command(running_bot, "help")
+
+    assert [call.method for call in fake.calls] == ["auth.test"]
