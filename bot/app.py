@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.slack.api import UserDirectory
 from bot.slack.authorize import make_authorize
 from bot.slack.client import build_client
 from bot.slack.listeners import register_all
@@ -72,6 +73,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
         sessions=make_session_factory(engine),
         templates=make_environment(settings.templates_dir),
         client=client,
+        users=UserDirectory(client),
     )
     executor = ThreadPoolExecutor(
         max_workers=LISTENER_THREADS, thread_name_prefix="listener"
@@ -87,7 +89,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
     )
     register_all(bolt, runtime)
     slack_wsgi = None if settings.socket_mode else SlackRequestHandler(bolt)
-    web = WebApp(slack_wsgi, engine)
+    web = WebApp(slack_wsgi, engine, settings.slack_signing_secret)
     path = SLACK_EVENTS_PATH
     log.info("app built: %s mode", "Socket Mode" if settings.socket_mode else path)
     return Warroom(bolt=bolt, web=web, runtime=runtime, executor=executor)

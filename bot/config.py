@@ -8,6 +8,7 @@ reading a traceback.
 from __future__ import annotations
 
 import difflib
+import string
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ class WarroomConfig:
     timezone: str = "UTC"
     channel_name_pattern: str = DEFAULT_CHANNEL_PATTERN
     announcement_channel: str | None = None
+    timeline_emoji: str = "pushpin"
     responders: Responders = field(default_factory=Responders)
     severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
     services: tuple[Service, ...] = ()
@@ -90,7 +92,11 @@ class _Reader:
         return value
 
     def string(self, value: Any, where: str, hint: str = "") -> str:
-        if not isinstance(value, str) or not value.strip():
+        if isinstance(value, str) and not value.strip():
+            raise self.fail(
+                where, "expected a non-empty string, got an empty one", hint
+            )
+        if not isinstance(value, str):
             problem = f"expected a non-empty string, got {_kind(value)}"
             raise self.fail(where, problem, hint)
         return value.strip()
@@ -122,11 +128,11 @@ def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
 
-def _suggest(key: str, known: Mapping[str, str]) -> str:
+def _suggest(key: str, known: Mapping[str, str], what: str = "keys") -> str:
     close = difflib.get_close_matches(key, list(known), n=1)
     if close:
         return f'Did you mean "{close[0]}"?'
-    return "Known keys: " + ", ".join(sorted(known)) + "."
+    return f"Known {what}: " + ", ".join(sorted(known)) + "."
 
 
 def _line_of(root: yaml.Node, where: str) -> int | None:
@@ -146,7 +152,10 @@ def _line_of(root: yaml.Node, where: str) -> int | None:
 
 def _child(node: yaml.Node, step: str) -> yaml.Node | None:
     if isinstance(node, yaml.SequenceNode) and step.startswith("["):
-        index = int(step.strip("[]"))
+        digits = step.strip("[]")
+        if not digits.isdigit():
+            return None
+        index = int(digits)
         items: list[yaml.Node] = node.value
         return items[index] if index < len(items) else None
     if isinstance(node, yaml.MappingNode):
@@ -166,11 +175,12 @@ TOP_KEYS = {
     "timezone": "IANA time zone used to show times, e.g. Europe/Berlin",
     "channel_name_pattern": "name of incident channels",
     "announcement_channel": "channel where new incidents are announced",
+    "timeline_emoji": "reaction that adds a message to the timeline",
     "responders": "people and user groups invited to every incident",
     "severities": "severity levels and what they mean",
     "services": "the services catalogue",
 }
-SEVERITY_KEYS = {"level": "1 to 4", "name": "short name", "description": "meaning"}
+SEVERITY_KEYS = {"level": "1 to 9", "name": "short name", "description": "meaning"}
 RESPONDER_KEYS = {"users": "Slack user ids", "groups": "Slack user group ids"}
 SERVICE_KEYS = {
     "name": "service name",
@@ -193,6 +203,11 @@ def load_config(path: Path | None) -> WarroomConfig:
             f"Could not read the configuration file {path}: {error.strerror}. "
             "Check WARROOM_CONFIG."
         ) from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (invalid byte at offset {error.start}). "
+            "Save the file as UTF-8."
+        ) from error
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -201,9 +216,35 @@ def load_config(path: Path | None) -> WarroomConfig:
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         problem = getattr(error, "problem", None) or str(error)
         raise ConfigError(f"{where}: invalid YAML: {problem}.") from error
+    except RecursionError as error:
+        raise ConfigError(f"{path}: the YAML is nested too deeply.") from error
     if root is None:
         return WarroomConfig()
-    return _read_config(_Reader(path, root), data)
+    reader = _Reader(path, root)
+    _reject_duplicate_keys(reader, root, "")
+    return _read_config(reader, data)
+
+
+def _reject_duplicate_keys(reader: _Reader, node: yaml.Node, where: str) -> None:
+    """Fail on a key written twice, which YAML loaders silently resolve last-wins."""
+    if isinstance(node, yaml.SequenceNode):
+        items: list[yaml.Node] = node.value
+        for index, item in enumerate(items):
+            _reject_duplicate_keys(reader, item, f"{where}[{index}]")
+    if not isinstance(node, yaml.MappingNode):
+        return
+    seen: set[str] = set()
+    pairs: list[tuple[yaml.Node, yaml.Node]] = node.value
+    for key_node, value_node in pairs:
+        key = str(key_node.value)
+        if key in seen:
+            line = key_node.start_mark.line + 1
+            raise ConfigError(
+                f"{reader.path}:{line}: {_join(where, key)}: duplicate key. "
+                "Keep one of the two entries."
+            )
+        seen.add(key)
+        _reject_duplicate_keys(reader, value_node, _join(where, key))
 
 
 def _read_config(reader: _Reader, data: Any) -> WarroomConfig:
@@ -220,6 +261,8 @@ def _read_config(reader: _Reader, data: Any) -> WarroomConfig:
         config["announcement_channel"] = reader.string(
             channel, "announcement_channel", hint
         )
+    if "timeline_emoji" in values:
+        config["timeline_emoji"] = _read_emoji(reader, values["timeline_emoji"])
     if "responders" in values:
         config["responders"] = _read_responders(reader, values["responders"])
     if "severities" in values:
@@ -239,15 +282,32 @@ def _read_timezone(reader: _Reader, value: Any) -> str:
     return name
 
 
+def _read_emoji(reader: _Reader, value: Any) -> str:
+    hint = 'Use an emoji name such as "pushpin" or ":round_pushpin:".'
+    name = reader.string(value, "timeline_emoji", hint).strip(":")
+    if not name or not all(ch.isalnum() or ch in "_-+'" for ch in name):
+        raise reader.fail("timeline_emoji", f'"{value}" is not an emoji name', hint)
+    return name
+
+
 def _read_pattern(reader: _Reader, value: Any) -> str:
     hint = "Placeholders are {date} (YYYYMMDD), {slug} and {number}."
     pattern = reader.string(value, "channel_name_pattern", hint)
     try:
-        pattern.format(date="20260101", slug="x", number=1)
-    except (KeyError, IndexError, ValueError) as error:
-        problem = f'invalid placeholder in "{pattern}"'
+        fields = {field for _, field, _, _ in string.Formatter().parse(pattern)}
+    except ValueError as error:
+        problem = f'unbalanced braces in "{pattern}"'
         raise reader.fail("channel_name_pattern", problem, hint) from error
-    if "{slug}" not in pattern and "{number}" not in pattern:
+    unknown = sorted(str(f) for f in fields - {None, *CHANNEL_PATTERN_FIELDS})
+    if unknown:
+        problem = f'invalid placeholder {{{unknown[0]}}} in "{pattern}"'
+        raise reader.fail("channel_name_pattern", problem, hint)
+    try:
+        pattern.format(date="20260101", slug="x", number=1)
+    except (ValueError, TypeError) as error:
+        problem = f'invalid format in "{pattern}": {error}'
+        raise reader.fail("channel_name_pattern", problem, hint) from error
+    if not fields & {"slug", "number"}:
         problem = "the pattern contains neither {slug} nor {number}"
         hint = "Without one of them every incident channel would get the same name."
         raise reader.fail("channel_name_pattern", problem, hint)
@@ -263,6 +323,9 @@ def _read_responders(reader: _Reader, value: Any) -> Responders:
 
 def _read_severities(reader: _Reader, value: Any) -> tuple[Severity, ...]:
     severities = reader.items(value, "severities", _severity_reader(reader))
+    if not severities:
+        hint = "Remove the key to use SEV1 to SEV4, or list at least one level."
+        raise reader.fail("severities", "the list is empty", hint)
     levels = [severity.level for severity in severities]
     if sorted(levels) != list(range(1, len(levels) + 1)):
         problem = f"levels are {levels}"
@@ -276,8 +339,9 @@ def _severity_reader(reader: _Reader) -> Callable[[Any, str], Severity]:
         values = reader.mapping(item, where, SEVERITY_KEYS)
         level = values.get("level")
         if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 9:
-            hint = "Use a whole number from 1 (most severe) upwards."
-            problem = f"expected a level number, got {_kind(level)}"
+            hint = "Use a whole number from 1 (most severe) to 9."
+            shown = level if isinstance(level, int) else _kind(level)
+            problem = f"expected a level number from 1 to 9, got {shown}"
             raise reader.fail(_join(where, "level"), problem, hint)
         name = reader.string(values.get("name"), _join(where, "name"), "e.g. SEV1")
         description = reader.string(
@@ -300,9 +364,9 @@ def _read_services(reader: _Reader, value: Any) -> tuple[Service, ...]:
             if dependency not in names:
                 where = f"services[{index}].depends_on"
                 problem = f'"{dependency}" is not a service in the catalogue'
-                raise reader.fail(
-                    where, problem, _suggest(dependency, dict.fromkeys(names, ""))
-                )
+                known = dict.fromkeys(names, "")
+                hint = _suggest(dependency, known, "services")
+                raise reader.fail(where, problem, hint)
     return services
 
 

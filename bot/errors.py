@@ -6,7 +6,9 @@ Slack listeners) can turn any of them into one message for a person:
     WarroomError
     ├── ConfigError          settings or warroom.yaml are missing or invalid
     ├── StoreError           the database could not be reached or migrated
-    └── SlackCallError       a Slack Web API call failed after its retries
+    ├── SlackCallError       a Slack Web API call failed after its retries
+    └── UserError            a request cannot be carried out as written; the
+                             message tells the person what to change
 
 Messages are whole sentences: what was attempted, what went wrong, what to do next.
 """
@@ -31,3 +33,7 @@ class SlackCallError(WarroomError):
         super().__init__(f"Slack rejected {method}: {error}.")
         self.method = method
         self.error = error
+
+
+class UserError(WarroomError):
+    """A request cannot be carried out as written; the message says what to change."""

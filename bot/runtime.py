@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
+from bot.slack.api import UserDirectory
 from bot.slack.client import SlackClient
 
 
@@ -19,3 +20,4 @@ class Runtime:
     sessions: sessionmaker[Session]
     templates: jinja2.Environment
     client: SlackClient
+    users: UserDirectory

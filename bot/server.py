@@ -11,6 +11,7 @@ from typing import Any
 from waitress.server import create_server
 
 from bot.app import Warroom
+from bot.web import MAX_BODY_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ def make_http_server(app: Warroom, host: str, port: int) -> Any:
         threads=HTTP_THREADS,
         ident="warroom",
         clear_untrusted_proxy_headers=True,
+        max_request_body_size=MAX_BODY_BYTES,
     )
 
 
@@ -46,6 +48,8 @@ def serve(app: Warroom) -> None:
     finally:
         if socket_mode is not None:
             socket_mode.close()
+        # Finish in-flight requests before closing the sockets they answer on.
+        http.task_dispatcher.shutdown()
         http.close()
         app.close()
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 
 from bot.store.db import is_reachable
+
+log = logging.getLogger(__name__)
+
+# Slack's payloads are a few kilobytes; a modal submission stays well under this.
+MAX_BODY_BYTES = 1024 * 1024
+# Slack rejects replays older than five minutes, and so does warroom.
+SIGNATURE_MAX_AGE_SECONDS = 300
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -21,9 +32,17 @@ Route = Callable[["WSGIEnvironment"], tuple[int, dict[str, Any]]]
 class WebApp:
     """Routes `POST /slack/events` to Bolt and answers `/healthz` and `/readyz`."""
 
-    def __init__(self, slack: WSGIApplication | None, engine: Engine) -> None:
+    def __init__(
+        self,
+        slack: WSGIApplication | None,
+        engine: Engine,
+        signing_secret: str = "",
+        ready_checks: Iterable[Callable[[], str | None]] = (),
+    ) -> None:
         self.slack = slack
         self.engine = engine
+        self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
+        self.ready_checks = list(ready_checks)
         self.routes: dict[tuple[str, str], Route] = {
             ("GET", "/healthz"): self.health,
             ("GET", "/readyz"): self.ready,
@@ -37,8 +56,8 @@ class WebApp:
         if path == SLACK_EVENTS_PATH and self.slack is not None:
             if method != "POST":
                 return _json(start_response, 405, {"error": "use POST"})
-            return self.slack(environ, start_response)
-        route = self.routes.get((method, path))
+            return self.slack_request(environ, start_response)
+        route = self.routes.get(("GET" if method == "HEAD" else method, path))
         if route is None:
             known_paths = {route_path for _, route_path in self.routes}
             if path in known_paths:
@@ -47,17 +66,65 @@ class WebApp:
         status, body = route(environ)
         return _json(start_response, status, body)
 
+    def slack_request(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Check size and signature here, so Bolt only ever sees Slack's requests."""
+        assert self.slack is not None
+        body = _read_body(environ)
+        if body is None:
+            return _json(start_response, 413, {"error": "request body too large"})
+        problem = self.signature_problem(environ, body)
+        if problem is not None:
+            log.warning("rejected a request to %s: %s", SLACK_EVENTS_PATH, problem)
+            return _json(start_response, 401, {"error": "invalid request signature"})
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        return self.slack(environ, start_response)
+
+    def signature_problem(self, environ: WSGIEnvironment, body: bytes) -> str | None:
+        if self.verifier is None:
+            return None
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+        if not timestamp.isascii() or not timestamp.isdigit():
+            return "missing or malformed X-Slack-Request-Timestamp"
+        if abs(time.time() - int(timestamp)) > SIGNATURE_MAX_AGE_SECONDS:
+            return "timestamp older than five minutes"
+        if not self.verifier.is_valid(body, timestamp, signature):
+            return "signature does not match"
+        return None
+
     def health(self, environ: WSGIEnvironment) -> tuple[int, dict[str, Any]]:
         return 200, {"status": "ok"}
 
     def ready(self, environ: WSGIEnvironment) -> tuple[int, dict[str, Any]]:
-        if is_reachable(self.engine):
-            return 200, {"status": "ready", "database": "reachable"}
-        return 503, {"status": "not ready", "database": "unreachable"}
+        if not is_reachable(self.engine):
+            return 503, {"status": "not ready", "database": "unreachable"}
+        for check in self.ready_checks:
+            problem = check()
+            if problem is not None:
+                return 503, {"status": "not ready", "problem": problem}
+        return 200, {"status": "ready", "database": "reachable"}
+
+
+def _read_body(environ: WSGIEnvironment) -> bytes | None:
+    """Return the request body, or None when it is larger than MAX_BODY_BYTES."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY_BYTES:
+        return None
+    stream = environ["wsgi.input"]
+    body: bytes = stream.read(length) if length else stream.read(MAX_BODY_BYTES + 1)
+    return None if len(body) > MAX_BODY_BYTES else body
 
 
 STATUS_TEXT = {
     200: "OK",
+    401: "Unauthorized",
+    413: "Content Too Large",
     404: "Not Found",
     405: "Method Not Allowed",
     503: "Service Unavailable",

@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("WARROOM_SHARED_DIR", ROOT.parent / "shared"))
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 POSTGRES_URL = os.environ.get("WARROOM_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-SCHEMA_PREFIX = "warroom_test_"
+# One prefix per test run, so runs sharing a server do not see each other's schemas.
+SCHEMA_PREFIX = f"warroom_test_{uuid.uuid4().hex[:6]}_"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
@@ -66,7 +67,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'warroom.db'}"
         return
     admin = _postgres_admin()
-    schema = SCHEMA_PREFIX + uuid.uuid4().hex[:12]
+    schema = SCHEMA_PREFIX + uuid.uuid4().hex[:10]
     with admin.connect() as connection:
         connection.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in POSTGRES_URL else "?"
@@ -158,7 +159,11 @@ def running_bot(
     try:
         yield RunningBot(f"http://127.0.0.1:{server.effective_port}", app, fake_slack)
     finally:
-        server.close()
-        thread.join(timeout=5)
+        # Let listeners and in-flight requests finish before the sockets close.
+        app.executor.shutdown(wait=True)
         server.task_dispatcher.shutdown()
+        server.close()
+        for channel in list(server._map.values()):  # connections still open
+            channel.close()
+        thread.join(timeout=5)
         app.close()

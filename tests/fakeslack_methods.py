@@ -372,16 +372,61 @@ def conversations_list(workspace: Workspace, args: Mapping[str, Any]) -> ApiResp
 
 
 def conversations_history(workspace: Workspace, args: Mapping[str, Any]) -> ApiResponse:
+    """Channel messages newest first; thread replies stay in their threads."""
     channel = workspace.find_channel(args["channel"])
     if channel is None:
         return error("channel_not_found")
-    newest_first = sorted(channel.messages.values(), key=lambda m: m["ts"])[::-1]
+    top_level = [
+        message
+        for message in channel.messages.values()
+        if message.get("thread_ts", message["ts"]) == message["ts"]
+    ]
+    selected = in_time_range(top_level, args)[::-1]
+    limit = int(args.get("limit") or 100)
     return ok(
-        messages=copy.deepcopy(newest_first),
-        has_more=False,
+        messages=copy.deepcopy(selected[:limit]),
+        has_more=len(selected) > limit,
         pin_count=len(channel.pins),
         response_metadata=NO_NEXT_PAGE,
     )
+
+
+def conversations_replies(workspace: Workspace, args: Mapping[str, Any]) -> ApiResponse:
+    """The thread holding `ts`, parent first, as Slack returns it for any of its ts."""
+    channel = workspace.find_channel(args["channel"])
+    if channel is None:
+        return error("channel_not_found")
+    target = channel.messages.get(str(args["ts"]))
+    if target is None:
+        return error("thread_not_found")
+    parent = target.get("thread_ts", target["ts"])
+    thread = [
+        message
+        for message in channel.messages.values()
+        if message["ts"] == parent or message.get("thread_ts") == parent
+    ]
+    return ok(
+        messages=copy.deepcopy(in_time_range(thread, args)),
+        has_more=False,
+        response_metadata=NO_NEXT_PAGE,
+    )
+
+
+def in_time_range(
+    messages: list[dict[str, Any]], args: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Filter by `oldest` and `latest` (exclusive unless `inclusive`), oldest first."""
+    inclusive = flag(args, "inclusive")
+    oldest = float(args["oldest"]) if args.get("oldest") else None
+    latest = float(args["latest"]) if args.get("latest") else None
+
+    def keep(message: dict[str, Any]) -> bool:
+        ts = float(message["ts"])
+        if oldest is not None and (ts < oldest or (ts == oldest and not inclusive)):
+            return False
+        return latest is None or ts < latest or (ts == latest and inclusive)
+
+    return sorted((m for m in messages if keep(m)), key=lambda m: float(m["ts"]))
 
 
 def conversations_open(workspace: Workspace, args: Mapping[str, Any]) -> ApiResponse:
@@ -514,6 +559,7 @@ HANDLERS: Mapping[str, Handler] = {
     "conversations.archive": conversations_archive,
     "conversations.create": conversations_create,
     "conversations.history": conversations_history,
+    "conversations.replies": conversations_replies,
     "conversations.info": conversations_info,
     "conversations.invite": conversations_invite,
     "conversations.list": conversations_list,

@@ -72,7 +72,7 @@ BAD_FILES = [
     ),
     pytest.param(
         "severities:\n  - {level: one, name: SEV1, description: x}\n",
-        ":2: severities[0].level: expected a level number, got a string.",
+        ":2: severities[0].level: expected a level number from 1 to 9, got a string.",
         id="level-not-number",
     ),
     pytest.param(
@@ -105,6 +105,46 @@ BAD_FILES = [
         "services:\n  - name: a\n  - name: a\n",
         ':3: services[1].name: duplicate service "a".',
         id="duplicate-service",
+    ),
+    pytest.param(
+        "severities:\n  - {level: 10, name: X, description: x}\n",
+        "expected a level number from 1 to 9, got 10.",
+        id="level-too-high",
+    ),
+    pytest.param(
+        "severities: []\n",
+        ":1: severities: the list is empty.",
+        id="no-severities",
+    ),
+    pytest.param(
+        "timezone: UTC\nannouncement_channel: a\ntimezone: Bad/Zone\n",
+        ":3: timezone: duplicate key.",
+        id="duplicate-key",
+    ),
+    pytest.param(
+        "channel_name_pattern: 'inc-{slug.x}'\n",
+        "invalid placeholder {slug.x}",
+        id="pattern-attribute",
+    ),
+    pytest.param(
+        "channel_name_pattern: 'inc-{slug'\n",
+        "unbalanced braces",
+        id="pattern-braces",
+    ),
+    pytest.param(
+        "timezone: ''\n",
+        "timezone: expected a non-empty string, got an empty one.",
+        id="empty-string",
+    ),
+    pytest.param(
+        "services:\n  - name: api\n    depends_on: [zzz]\n",
+        "Known services: api.",
+        id="dependency-hint",
+    ),
+    pytest.param(
+        "severities[x]: 1\nseverities: [{level: 1, name: A, description: b}]\n",
+        "severities[x]: unknown key.",
+        id="bracket-key",
     ),
     pytest.param(
         "- just\n- a list\n",
@@ -142,3 +182,24 @@ def test_unsafe_tags_are_rejected(tmp_path):
 
     with pytest.raises(ConfigError, match="invalid YAML"):
         load_config(path)
+
+
+def test_non_utf8_file_is_reported(tmp_path):
+    path = tmp_path / "warroom.yaml"
+    path.write_bytes(b"timezone: \xff\xfe\n")
+
+    with pytest.raises(ConfigError, match="not UTF-8 text"):
+        load_config(path)
+
+
+def test_deep_nesting_is_reported(tmp_path):
+    path = write(tmp_path, "timezone: " + "[" * 5000 + "]" * 5000 + "\n")
+
+    with pytest.raises(ConfigError):
+        load_config(path)
+
+
+def test_pattern_format_spec_accepted(tmp_path):
+    config = load_config(write(tmp_path, "channel_name_pattern: 'inc-{slug:.10}'\n"))
+
+    assert config.channel_name_pattern == "inc-{slug:.10}"

@@ -1,13 +1,21 @@
+import itertools
+import time
+
 from slack_signing import slash_command_body
 
 from bot.slack.commands import SUBCOMMANDS
 
 FORM = "application/x-www-form-urlencoded"
+TRIGGERS = itertools.count(1)
 
 
 def run_command(running_bot, text: str) -> dict:
     fake = running_bot.fake_slack
-    body = slash_command_body(text, response_url=fake.response_url("command"))
+    body = slash_command_body(
+        text,
+        response_url=fake.response_url("command"),
+        trigger_id=f"{next(TRIGGERS)}.1111.help",
+    )
 
     status, _, _ = running_bot.post(body, FORM)
 
@@ -19,11 +27,11 @@ def run_command(running_bot, text: str) -> dict:
 def test_help_lists_every_command(running_bot):
     reply = run_command(running_bot, "help")
 
+    shown = "\n".join(block["text"]["text"] for block in reply["blocks"])
     assert reply["response_type"] == "ephemeral"
     for subcommand in SUBCOMMANDS:
-        assert f"/incident {subcommand.usage}" in reply["text"]
-        assert subcommand.example in reply["text"]
-    assert reply["blocks"][0]["text"]["text"] == reply["text"]
+        assert f"/incident {subcommand.usage}" in shown
+        assert subcommand.example in shown
 
 
 def test_empty_command_shows_help(running_bot):
@@ -46,3 +54,16 @@ def test_bot_identity_fetched_once(running_bot):
     run_command(running_bot, "help")
 
     assert [call.method for call in fake.calls] == ["auth.test"]
+
+
+def test_repeated_delivery_answered_once(running_bot):
+    fake = running_bot.fake_slack
+    body = slash_command_body("help", response_url=fake.response_url("command"))
+
+    first, _, _ = running_bot.post(body, FORM)
+    second, _, _ = running_bot.post(body, FORM)
+
+    assert (first, second) == (200, 200)
+    fake.wait_for(lambda: len(fake.responses) == 1)
+    time.sleep(0.5)
+    assert len(fake.responses) == 1

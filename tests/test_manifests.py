@@ -13,7 +13,12 @@ from bot.slack import ids
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFESTS = ["slack-app.yaml", "slack-app-socket-mode.yaml"]
-REGISTRATIONS = {"command": "commands", "action": "actions", "event": "events"}
+REGISTRATIONS = {
+    "command": "commands",
+    "action": "actions",
+    "event": "events",
+    "view": "views",
+}
 
 
 def load_manifest(name: str) -> dict:
@@ -61,11 +66,17 @@ def registered_names() -> dict[str, set[str]]:
     return found
 
 
-def resolve(argument: ast.expr, path: Path) -> str:
+def resolve(argument: ast.expr, path: Path) -> object:
     if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
         return argument.value
     if isinstance(argument, ast.Name) and hasattr(ids, argument.id):
         return getattr(ids, argument.id)
+    if (
+        isinstance(argument, ast.Attribute)
+        and isinstance(argument.value, ast.Name)
+        and argument.value.id == "ids"
+    ):
+        return getattr(ids, argument.attr)
     raise AssertionError(
         f"{path}:{argument.lineno}: register listeners with a constant from "
         "bot/slack/ids.py so the manifest can be checked against it"
@@ -78,6 +89,7 @@ def test_listeners_match_ids():
     assert found["commands"] == {ids.COMMAND}
     assert found["actions"] == set(ids.ACTIONS)
     assert found["events"] == set(ids.EVENTS)
+    assert found["views"] == set(ids.VIEWS)
 
 
 @pytest.mark.parametrize("name", MANIFESTS)
@@ -93,12 +105,13 @@ def test_manifest_matches_listeners(name):
 
 
 def client_method(node: ast.AST) -> str | None:
-    """Return "chat.postMessage" for `<...>.client.chat_postMessage`, else None."""
+    """Return "chat.postMessage" for `client.chat_postMessage`, else None."""
     if not isinstance(node, ast.Attribute) or "_" not in node.attr:
         return None
     owner = node.value
-    if isinstance(owner, ast.Attribute) and owner.attr == "client":
-        return node.attr.replace("_", ".", 1)
+    named_client = isinstance(owner, ast.Name) and owner.id == "client"
+    if named_client or (isinstance(owner, ast.Attribute) and owner.attr == "client"):
+        return node.attr.replace("_", ".")
     return None
 
 

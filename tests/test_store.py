@@ -117,13 +117,14 @@ def test_concurrent_update_is_detected(engine):
 
     with sessions() as first, sessions() as second:
         mine = first.scalars(select(Incident)).one()
+        first.commit()  # Ends the read; `mine` keeps the version it saw.
         theirs = second.scalars(select(Incident)).one()
-        mine.title = "Checkout down"
-        first.commit()
         theirs.title = "Payments down"
+        second.commit()
+        mine.title = "Checkout down"
 
         with pytest.raises(sqlalchemy.orm.exc.StaleDataError):
-            second.commit()
+            first.commit()
 
 
 def test_delivery_claimed_once(engine):

@@ -29,13 +29,93 @@ class CommandRequest:
     trigger_id: str | None = None
 
 
+def _sub(
+    name: str, usage: str, summary: str, example: str, *aliases: str
+) -> Subcommand:
+    return Subcommand(name, usage, summary, f"{COMMAND} {example}", aliases)
+
+
 SUBCOMMANDS: tuple[Subcommand, ...] = (
-    Subcommand(
-        name="help",
-        usage="help",
-        summary="List the commands with examples.",
-        example=f"{COMMAND} help",
+    _sub(
+        "declare",
+        "declare <title>",
+        "Open an incident with its own channel; with no title a form opens.",
+        "declare Checkout errors for EU users",
+        "open",
     ),
+    _sub(
+        "sev",
+        "sev <level> [reason]",
+        "Propose a severity; the commander or a responder confirms it.",
+        "sev 2 errors for all EU checkouts",
+    ),
+    _sub(
+        "role",
+        "role <commander|scribe|comms|other> @person",
+        "Give someone a role; they get a message saying what it involves.",
+        "role scribe @jane",
+    ),
+    _sub("roles", "roles", "Show who holds which role.", "roles"),
+    _sub("note", "note <text>", "Add a note to the timeline.", "note restarted api-7"),
+    _sub(
+        "at",
+        "at <time> <text>",
+        "Add something that happened earlier (HH:MM in your time zone, ISO 8601, "
+        "or `10 min ago`).",
+        "at 14:05 deploy 4812 started",
+    ),
+    _sub(
+        "started",
+        "started [time]",
+        "Mark when impact began (default: now).",
+        "started 13:52",
+    ),
+    _sub(
+        "detected",
+        "detected [time]",
+        "Mark when the problem was detected.",
+        "detected 14:01",
+    ),
+    _sub(
+        "acknowledged",
+        "acknowledged [time]",
+        "Mark when a responder acknowledged it.",
+        "acknowledged 14:03",
+    ),
+    _sub(
+        "mitigated",
+        "mitigated [time]",
+        "Mark when user impact stopped.",
+        "mitigated 10 min ago",
+    ),
+    _sub(
+        "resolved",
+        "resolved [time]",
+        "Mark when the incident was fixed, without closing it.",
+        "resolved 15:20",
+    ),
+    _sub(
+        "status",
+        "status <investigating|identified|monitoring|resolved> <update>",
+        "Post a status update and refresh the pinned summary.",
+        "status identified bad config push on the payment gateway",
+    ),
+    _sub(
+        "resolve",
+        "resolve [summary]",
+        "Resolve the incident and post MTTD, MTTA, MTTM and MTTR.",
+        "resolve rolled back config 4812",
+    ),
+    _sub("reopen", "reopen [reason]", "Undo a resolution.", "reopen errors are back"),
+    _sub(
+        "timeline",
+        "timeline [INC-n]",
+        "Show the timeline in your time zone.",
+        "timeline",
+    ),
+    _sub("list", "list", "List open incidents, newest first.", "list"),
+    _sub("show", "show [INC-n]", "Show an incident's summary.", "show INC-12"),
+    _sub("help", "help", "List the commands with examples.", "help"),
 )
 
 

@@ -3,20 +3,56 @@
 The manifests in manifests/ must agree with these; a test checks both directions.
 """
 
+import re
+
 COMMAND = "/incident"
 
 # Every Web API method the code calls. The manifest's bot scopes are derived from this
 # list and Slack's method reference, so adding a call here is how a scope is justified.
-WEB_API_METHODS = frozenset({"auth.test"})
+WEB_API_METHODS = frozenset(
+    {
+        "auth.test",
+        "chat.getPermalink",
+        "chat.postEphemeral",
+        "chat.postMessage",
+        "chat.update",
+        "conversations.create",
+        "conversations.history",
+        "conversations.replies",
+        "conversations.invite",
+        "conversations.setPurpose",
+        "conversations.setTopic",
+        "pins.add",
+        "usergroups.users.list",
+        "users.info",
+        "users.list",
+        "views.open",
+    }
+)
 
-# Scopes needed beyond those of the Web API methods above.
-EXTRA_SCOPES = frozenset({"commands"})
+# Scopes needed beyond those of the Web API methods above: the slash command, and
+# reading reactions for the reaction_added and reaction_removed events.
+EXTRA_SCOPES = frozenset({"commands", "reactions:read"})
 
+REACTION_ADDED = "reaction_added"
+REACTION_REMOVED = "reaction_removed"
 # Events API event types the bot subscribes to.
-EVENTS: frozenset[str] = frozenset()
+EVENTS = frozenset({REACTION_ADDED, REACTION_REMOVED})
 
+# Severity buttons carry their level in the action id (severity_confirm_1 …), because
+# Slack requires distinct action ids within one actions block.
+SEVERITY_ACTION_PREFIX = "severity_confirm_"
+SEVERITY_ACTION = re.compile(rf"^{SEVERITY_ACTION_PREFIX}[1-9]$")
 # Block Kit action ids the bot listens for.
-ACTIONS: frozenset[str] = frozenset()
+ACTIONS = frozenset({SEVERITY_ACTION})
 
-# Slack error codes the bot branches on.
-ERROR_RATELIMITED = "ratelimited"
+DECLARE_VIEW = "declare_incident"
+# Modal callback ids the bot listens for.
+VIEWS = frozenset({DECLARE_VIEW})
+
+# Block and input ids inside the declare modal.
+DECLARE_TITLE = "title"
+DECLARE_DESCRIPTION = "description"
+DECLARE_SEVERITY = "severity"
+DECLARE_SERVICES = "services"
+DECLARE_PRIVATE = "private"

@@ -51,19 +51,26 @@ class Workspace(Base):
 
 class Incident(Base):
     __tablename__ = "incidents"
-    __table_args__ = (UniqueConstraint("team_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "number"),
+        Index(None, "team_id", "channel_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
     number: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20))
     severity: Mapped[int | None] = mapped_column(Integer)
     severity_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The message carrying the severity buttons while a choice is pending.
+    severity_prompt_ts: Mapped[str | None] = mapped_column(String(32))
     private: Mapped[bool] = mapped_column(Boolean, default=False)
+    services: Mapped[list[str]] = mapped_column(JSON, default=list)
     channel_id: Mapped[str | None] = mapped_column(String(32))
     summary_ts: Mapped[str | None] = mapped_column(String(32))
+    resolution_summary: Mapped[str] = mapped_column(Text, default="")
     declared_by: Mapped[str] = mapped_column(USER_ID)
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime())
     impact_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -88,7 +95,11 @@ class TimelineEvent(Base):
     """Something that happened during an incident, at the time it happened."""
 
     __tablename__ = "timeline_events"
-    __table_args__ = (Index(None, "incident_id", "occurred_at"),)
+    __table_args__ = (
+        Index(None, "incident_id", "occurred_at"),
+        # One entry per outside source, e.g. a pinned Slack message.
+        UniqueConstraint("incident_id", "source_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(TEAM_ID)
@@ -99,6 +110,7 @@ class TimelineEvent(Base):
     actor_id: Mapped[str | None] = mapped_column(USER_ID)
     text: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    source_key: Mapped[str | None] = mapped_column(String(200))
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
     incident: Mapped[Incident] = relationship(back_populates="events")

@@ -1,13 +1,15 @@
-"""Bolt listeners: acknowledge, parse into a typed request, call a service."""
+"""Bolt listeners: acknowledge, parse into a typed request, call a flow."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from bot.runtime import Runtime
-from bot.slack.listeners import commands, errors
+from bot.slack.listeners import commands, dedupe, errors, interactions
 
 
 def register_all(app: App, runtime: Runtime) -> None:
     errors.register(app)
+    dedupe.register(app, runtime)
     commands.register(app, runtime)
+    interactions.register(app, runtime)

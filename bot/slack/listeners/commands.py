@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 
+from bot.flows import listing, roles, severity, status, timeline
+from bot.flows.base import Actor, Reply, ReplyBlocks
+from bot.flows.declare import DeclareRequest, declare
+from bot.incidents.lifecycle import MILESTONES
 from bot.runtime import Runtime
+from bot.slack import views
+from bot.slack.blocks import paragraphs, section
 from bot.slack.commands import (
     SUBCOMMANDS,
     CommandRequest,
@@ -18,24 +25,91 @@ from bot.slack.commands import (
     parse_command,
 )
 from bot.slack.ids import COMMAND
+from bot.slack.listeners.errors import reported
+from bot.slack.modals import declare_modal
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Runtime, CommandRequest, Respond], None]
+Handler = Callable[[Runtime, CommandRequest, Actor, Respond], None]
 
 
-def reply(respond: Respond, markdown: str) -> None:
-    """Send an ephemeral answer to the person who ran the command."""
-    block = {"type": "section", "text": {"type": "mrkdwn", "text": markdown}}
-    respond(text=markdown, blocks=[block], response_type="ephemeral")
+def replier(respond: Respond) -> Reply:
+    def reply(markdown: str) -> None:
+        block = section(markdown)
+        respond(text=markdown, blocks=[block], response_type="ephemeral")
+
+    return reply
 
 
-def show_help(runtime: Runtime, request: CommandRequest, respond: Respond) -> None:
+def block_replier(respond: Respond) -> ReplyBlocks:
+    def reply(message: views.Message) -> None:
+        respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
+
+    return reply
+
+
+def show_help(
+    runtime: Runtime, request: CommandRequest, actor: Actor, respond: Respond
+) -> None:
     template = runtime.templates.get_template("slack/help.md.j2")
-    reply(respond, template.render(command=COMMAND, subcommands=SUBCOMMANDS))
+    text = template.render(command=COMMAND, subcommands=SUBCOMMANDS)
+    block_replier(respond)(views.Message(text, paragraphs(text)))
 
 
-HANDLERS: dict[str, Handler] = {"help": show_help}
+def start_declare(
+    runtime: Runtime, request: CommandRequest, actor: Actor, respond: Respond
+) -> None:
+    if not request.argument:
+        view = declare_modal(runtime.settings.config, origin_channel=actor.channel_id)
+        runtime.client.views_open(trigger_id=request.trigger_id, view=view)
+        return
+    declare(runtime, actor, DeclareRequest(title=request.argument), replier(respond))
+
+
+def text_handler(flow: Callable[[Runtime, Actor, str, Reply], None]) -> Handler:
+    def handle(
+        runtime: Runtime, request: CommandRequest, actor: Actor, respond: Respond
+    ) -> None:
+        flow(runtime, actor, request.argument, replier(respond))
+
+    return handle
+
+
+def blocks_handler(flow: Callable[[Runtime, Actor, str, ReplyBlocks], None]) -> Handler:
+    def handle(
+        runtime: Runtime, request: CommandRequest, actor: Actor, respond: Respond
+    ) -> None:
+        flow(runtime, actor, request.argument, block_replier(respond))
+
+    return handle
+
+
+def milestone_handler(name: str) -> Handler:
+    return text_handler(partial(_milestone, name))
+
+
+def _milestone(
+    name: str, runtime: Runtime, actor: Actor, argument: str, reply: Reply
+) -> None:
+    timeline.milestone(runtime, actor, name, argument, reply)
+
+
+HANDLERS: dict[str, Handler] = {
+    "help": show_help,
+    "declare": start_declare,
+    "sev": text_handler(severity.propose),
+    "role": text_handler(roles.assign),
+    "roles": text_handler(roles.show),
+    "note": text_handler(timeline.note),
+    "at": text_handler(timeline.note_at),
+    "status": text_handler(status.update_status),
+    "resolve": text_handler(status.resolve),
+    "reopen": text_handler(status.reopen),
+    "timeline": blocks_handler(timeline.show),
+    "list": blocks_handler(listing.list_open),
+    "show": blocks_handler(listing.show),
+    **{name: milestone_handler(name) for name in MILESTONES},
+}
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -56,12 +130,16 @@ def register(app: App, runtime: Runtime) -> None:
             request.team_id,
             request.channel_id,
         )
-        dispatch(runtime, request, respond)
+        actor = Actor(request.team_id, request.user_id, request.channel_id)
+        with reported(respond):
+            dispatch(runtime, request, actor, respond)
 
     app.command(COMMAND)(on_command)
 
 
-def dispatch(runtime: Runtime, request: CommandRequest, respond: Respond) -> None:
+def dispatch(
+    runtime: Runtime, request: CommandRequest, actor: Actor, respond: Respond
+) -> None:
     subcommand = find_subcommand(request.subcommand)
     if subcommand is None:
         template = runtime.templates.get_template("slack/unknown_command.md.j2")
@@ -69,6 +147,6 @@ def dispatch(runtime: Runtime, request: CommandRequest, respond: Respond) -> Non
         text = template.render(
             command=COMMAND, name=request.subcommand, closest=closest
         )
-        reply(respond, text)
+        replier(respond)(text)
         return
-    HANDLERS[subcommand.name](runtime, request, respond)
+    HANDLERS[subcommand.name](runtime, request, actor, respond)

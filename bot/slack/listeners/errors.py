@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from slack_bolt import App
 from slack_bolt.context.respond import Respond
@@ -43,8 +44,24 @@ def report(respond: Respond | None, error: Exception) -> None:
         log.warning("could not reply with error [%s]: %s", error_id, reply_error)
 
 
+@contextmanager
+def reported(respond: Respond | None) -> Iterator[None]:
+    """Report any failure of the block to the user instead of raising it.
+
+    Listeners acknowledge first and work afterwards. Bolt 1.30 can lose that
+    acknowledgement when the listener raises later (the HTTP answer becomes 404),
+    so listeners turn their own failures into messages here, at the edge.
+    """
+    try:
+        yield
+    except Exception as error:  # The edge: every failure becomes one message.
+        report(respond, error)
+
+
 def register(app: App) -> None:
-    def on_error(error: Exception, body: dict[str, Any], respond: Respond) -> None:
-        report(respond if body.get("response_url") else None, error)
+    def on_error(error: Exception) -> None:
+        # Failures outside listeners (middleware, parsing) are only logged: the
+        # request may not be verified yet, so its response_url is not trusted.
+        report(None, error)
 
     app.error(on_error)

@@ -14,6 +14,9 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    # SQLite can roll back DDL too; without this an interrupted migration leaves
+    # tables behind that the next attempt trips over.
+    transactional_ddl=True,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,106 @@
+"""What every flow needs: who is acting, the clock, and the incident in context."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.errors import SlackCallError, UserError
+from bot.incidents.naming import parse_incident_reference
+from bot.runtime import Runtime
+from bot.slack import api, views
+from bot.store import incidents
+from bot.store.models import Incident
+
+log = logging.getLogger(__name__)
+
+# Ephemeral answers to the person who made the request: plain text, or a message.
+Reply = Callable[[str], None]
+ReplyBlocks = Callable[[views.Message], None]
+
+NOT_IN_INCIDENT = (
+    "This command works inside an incident channel. Run it there, or find the "
+    "incident with `/incident list` and `/incident show INC-<n>`."
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind a request, and where they made it."""
+
+    team_id: str
+    user_id: str
+    channel_id: str
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def require_incident(session: Session, actor: Actor) -> Incident:
+    incident = incidents.find_by_channel(session, actor.team_id, actor.channel_id)
+    if incident is None:
+        raise UserError(NOT_IN_INCIDENT)
+    return incident
+
+
+def find_incident(session: Session, actor: Actor, reference: str) -> Incident:
+    """Return the incident named by `reference`, or the channel's when it is empty."""
+    if not reference:
+        return require_incident(session, actor)
+    number = parse_incident_reference(reference)
+    if number is None:
+        raise UserError(f'"{reference}" is not an incident reference such as INC-12.')
+    incident = incidents.find_by_number(session, actor.team_id, number)
+    if incident is None:
+        raise UserError(f"There is no incident INC-{number} in this workspace.")
+    return incident
+
+
+def user_zone(runtime: Runtime, user_id: str) -> ZoneInfo:
+    default = runtime.settings.config.timezone
+    return ZoneInfo(runtime.users.timezone(user_id, default))
+
+
+def refresh_summary(runtime: Runtime, incident_id: int) -> None:
+    """Edit the pinned summary to match the stored incident."""
+    with runtime.sessions() as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None or not incident.channel_id or not incident.summary_ts:
+            return
+        roles = incidents.current_roles(session, incident)
+        message = views.summary(incident, roles, runtime.settings.config.severities)
+    channel = incident.channel_id
+    try:
+        runtime.client.chat_update(
+            channel=channel,
+            ts=incident.summary_ts,
+            text=message.text,
+            blocks=message.blocks,
+        )
+    except SlackCallError:
+        raise
+    except Exception as error:  # The stored state is right; the next edit retries.
+        log.warning(
+            "could not update the summary of incident %s in %s: %s",
+            incident_id,
+            channel,
+            error,
+        )
+
+
+def post(runtime: Runtime, channel: str, message: views.Message) -> str:
+    """Post a message and return its ts; channel problems become UserErrors."""
+    answer = api.call(
+        "chat.postMessage",
+        lambda: runtime.client.chat_postMessage(
+            channel=channel, text=message.text, blocks=message.blocks
+        ),
+        channel=channel,
+    )
+    return str(answer["ts"])

@@ -1,0 +1,146 @@
+"""Severity: propose a level with buttons; the commander or a responder confirms it."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import UserError
+from bot.flows.base import (
+    Actor,
+    Reply,
+    post,
+    refresh_summary,
+    require_incident,
+    utc_now,
+)
+from bot.incidents.lifecycle import COMMANDER, RESOLVED
+from bot.runtime import Runtime
+from bot.slack import api, views
+from bot.slack.blocks import section
+from bot.store import incidents
+from bot.store.db import transaction
+from bot.store.models import Incident
+
+log = logging.getLogger(__name__)
+
+
+def propose(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
+    """`sev <level> [reason]`: post the buttons with `level` suggested."""
+    levels = [s.level for s in runtime.settings.config.severities]
+    word, _, reason = argument.partition(" ")
+    level = parse_level(word, levels)
+    with runtime.sessions() as session:
+        incident = require_incident(session, actor)
+    if incident.status == RESOLVED:
+        raise UserError("This incident is resolved. Reopen it to change its severity.")
+    post_prompt(runtime, incident, level, reason.strip(), actor)
+    reply(f"Posted the severity buttons with SEV{level} suggested.")
+
+
+def parse_level(word: str, levels: list[int]) -> int:
+    text = word.strip().lower().removeprefix("sev")
+    if not text.isdigit() or int(text) not in levels:
+        choices = ", ".join(str(level) for level in levels)
+        raise UserError(
+            f'"{word}" is not a severity level. Use one of {choices}, '
+            "e.g. `/incident sev 2 checkout errors for all EU users`."
+        )
+    return int(text)
+
+
+def post_prompt(
+    runtime: Runtime,
+    incident: Incident,
+    suggested: int | None,
+    reason: str,
+    actor: Actor,
+) -> None:
+    assert incident.channel_id is not None
+    severities = runtime.settings.config.severities
+    message = views.severity_prompt(incident, severities, suggested, reason)
+    ts = post(runtime, incident.channel_id, message)
+    now = utc_now()
+    with transaction(runtime.sessions) as session:
+        stored = incidents.lock_incident(session, incident.id)
+        replaced = stored.severity_prompt_ts
+        stored.severity_prompt_ts = ts
+        if suggested is not None:
+            incidents.add_event(
+                session,
+                stored,
+                kind="severity",
+                occurred_at=now,
+                actor_id=actor.user_id,
+                text=f"proposed SEV{suggested}" + (f": {reason}" if reason else ""),
+                data={"proposed": suggested, "reason": reason},
+                now=now,
+            )
+    if replaced:
+        retire_prompt(runtime, incident.channel_id, replaced)
+
+
+def retire_prompt(runtime: Runtime, channel: str, ts: str) -> None:
+    text = "These severity buttons were replaced by a newer proposal below."
+    try:
+        runtime.client.chat_update(
+            channel=channel, ts=ts, text=text, blocks=[section(text)]
+        )
+    except SlackApiError as error:
+        log.warning("could not retire severity prompt: %s", api.error_code(error))
+
+
+def may_confirm(runtime: Runtime, user_id: str, commander: str | None) -> bool:
+    responders = runtime.settings.config.responders
+    if user_id == commander or user_id in responders.users:
+        return True
+    return any(
+        user_id in api.group_members(runtime.client, group)
+        for group in responders.groups
+    )
+
+
+def confirm(runtime: Runtime, actor: Actor, value: str, message_ts: str) -> str:
+    """Handle a severity button; return the ephemeral answer for the clicker."""
+    choice = json.loads(value)
+    incident_id, level = int(choice["incident"]), int(choice["level"])
+    reason = str(choice.get("reason", ""))
+    now = utc_now()
+    with transaction(runtime.sessions) as session:
+        incident = incidents.lock_incident(session, incident_id)
+        if incident.severity_prompt_ts != message_ts:
+            return "This severity choice was already made; nothing changed."
+        commander = incidents.current_roles(session, incident).get(COMMANDER)
+        if not may_confirm(runtime, actor.user_id, commander):
+            return (
+                f"Only the incident commander (<@{commander}>) or a configured "
+                "responder can confirm the severity."
+            )
+        previous = incident.severity
+        incident.severity = level
+        incident.severity_confirmed = True
+        incident.severity_prompt_ts = None
+        incident.updated_at = now
+        text = f"SEV{level} confirmed" + (f" (was SEV{previous})" if previous else "")
+        incidents.add_event(
+            session,
+            incident,
+            kind="severity",
+            occurred_at=now,
+            actor_id=actor.user_id,
+            text=text + (f": {reason}" if reason else ""),
+            data={"from": previous, "to": level, "reason": reason},
+            now=now,
+        )
+        severities = runtime.settings.config.severities
+        outcome = views.severity_outcome(incident, severities, actor.user_id, reason)
+        channel = incident.channel_id
+    log.info("incident %s severity confirmed as %s", incident_id, level)
+    if channel:
+        runtime.client.chat_update(
+            channel=channel, ts=message_ts, text=outcome.text, blocks=outcome.blocks
+        )
+    refresh_summary(runtime, incident_id)
+    return outcome.text

@@ -1,0 +1,1 @@
+"""The incident domain in pure Python: no Slack calls, no database sessions."""

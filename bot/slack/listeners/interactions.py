@@ -1,0 +1,93 @@
+"""Buttons, the declare form, and reactions that pin messages to the timeline."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_bolt.context.respond import Respond
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import UserError
+from bot.flows import severity, timeline
+from bot.flows.base import Actor
+from bot.flows.declare import declare
+from bot.runtime import Runtime
+from bot.slack import api, ids
+from bot.slack.listeners.errors import report, reported
+from bot.slack.modals import read_declare_submission
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, runtime: Runtime) -> None:
+    def on_severity(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        action = body["actions"][0]
+        actor = Actor(body["team"]["id"], body["user"]["id"], body["channel"]["id"])
+        with reported(respond):
+            answer = severity.confirm(
+                runtime, actor, action["value"], body["container"]["message_ts"]
+            )
+            respond(text=answer, response_type="ephemeral", replace_original=False)
+
+    def on_declare_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        request = read_declare_submission(view)
+        if not request.title:
+            ack(response_action="errors", errors={ids.DECLARE_TITLE: "Enter a title."})
+            return
+        ack()
+        origin = view.get("private_metadata") or ""
+        actor = Actor(body["team"]["id"], body["user"]["id"], origin)
+        try:
+            declare(runtime, actor, request, lambda text: tell(runtime, actor, text))
+        except UserError as error:
+            tell(runtime, actor, str(error))
+        except Exception as error:  # The edge: logged with an id, then told.
+            report(None, error)
+            tell(runtime, actor, "Sorry, declaring the incident failed; see the logs.")
+
+    def on_reaction_added(event: dict[str, Any], body: dict[str, Any]) -> None:
+        item = event.get("item") or {}
+        if not is_timeline_reaction(runtime, event, item):
+            return
+        with reported(None):
+            timeline.pin_message(
+                runtime, body["team_id"], item["channel"], item["ts"], event["user"]
+            )
+
+    def on_reaction_removed(event: dict[str, Any], body: dict[str, Any]) -> None:
+        item = event.get("item") or {}
+        if not is_timeline_reaction(runtime, event, item):
+            return
+        with reported(None):
+            timeline.unpin_message(
+                runtime, body["team_id"], item["channel"], item["ts"]
+            )
+
+    app.action(ids.SEVERITY_ACTION)(on_severity)
+    app.view(ids.DECLARE_VIEW)(on_declare_submit)
+    app.event(ids.REACTION_ADDED)(on_reaction_added)
+    app.event(ids.REACTION_REMOVED)(on_reaction_removed)
+
+
+def is_timeline_reaction(
+    runtime: Runtime, event: dict[str, Any], item: dict[str, Any]
+) -> bool:
+    wanted = runtime.settings.config.timeline_emoji
+    reaction = str(event.get("reaction", "")).split("::")[0]
+    return reaction == wanted and item.get("type") == "message"
+
+
+def tell(runtime: Runtime, actor: Actor, text: str) -> None:
+    """Answer someone who used a form: in the channel they came from, else by DM."""
+    if actor.channel_id:
+        try:
+            runtime.client.chat_postEphemeral(
+                channel=actor.channel_id, user=actor.user_id, text=text
+            )
+            return
+        except SlackApiError as error:
+            log.info("ephemeral reply failed: %s; sending a DM", api.error_code(error))
+    runtime.client.chat_postMessage(channel=actor.user_id, text=text)

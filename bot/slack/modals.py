@@ -1,0 +1,119 @@
+"""The declare form, and reading its submission back into a DeclareRequest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.config import WarroomConfig
+from bot.flows.declare import DeclareRequest
+from bot.slack import ids
+
+TITLE_LIMIT = 150
+
+
+def plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text}
+
+
+def declare_modal(config: WarroomConfig, *, origin_channel: str) -> dict[str, Any]:
+    severity_options = [
+        {
+            "text": plain(f"{s.name}: {s.description}"[:75]),
+            "value": str(s.level),
+        }
+        for s in config.severities
+    ]
+    blocks: list[dict[str, Any]] = [
+        _input(
+            ids.DECLARE_TITLE,
+            "Title",
+            {"type": "plain_text_input", "max_length": TITLE_LIMIT},
+        ),
+        _input(
+            ids.DECLARE_DESCRIPTION,
+            "What is happening?",
+            {"type": "plain_text_input", "multiline": True, "max_length": 3000},
+            optional=True,
+        ),
+        _input(
+            ids.DECLARE_SEVERITY,
+            "Severity (best guess)",
+            {"type": "static_select", "options": severity_options},
+            optional=True,
+        ),
+        _services_input(config),
+        _input(
+            ids.DECLARE_PRIVATE,
+            "Visibility",
+            {
+                "type": "checkboxes",
+                "options": [
+                    {"text": plain("Private incident channel"), "value": "private"}
+                ],
+            },
+            optional=True,
+        ),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": ids.DECLARE_VIEW,
+        "private_metadata": origin_channel,
+        "title": plain("Declare an incident"),
+        "submit": plain("Declare"),
+        "close": plain("Cancel"),
+        "blocks": blocks,
+    }
+
+
+def _services_input(config: WarroomConfig) -> dict[str, Any]:
+    element: dict[str, Any]
+    if config.services:
+        options = [
+            {"text": plain(service.name[:75]), "value": service.name[:150]}
+            for service in config.services[:100]
+        ]
+        element = {"type": "multi_static_select", "options": options}
+    else:
+        element = {
+            "type": "plain_text_input",
+            "placeholder": plain("checkout, payments"),
+        }
+    return _input(ids.DECLARE_SERVICES, "Affected services", element, optional=True)
+
+
+def _input(
+    block_id: str, label: str, element: dict[str, Any], *, optional: bool = False
+) -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": {**element, "action_id": block_id},
+        "optional": optional,
+    }
+
+
+def read_declare_submission(view: dict[str, Any]) -> DeclareRequest:
+    values = view["state"]["values"]
+
+    def element(block_id: str) -> dict[str, Any]:
+        return dict(values.get(block_id, {}).get(block_id, {}))
+
+    severity = (element(ids.DECLARE_SEVERITY).get("selected_option") or {}).get("value")
+    services_element = element(ids.DECLARE_SERVICES)
+    if "selected_options" in services_element:
+        services = [o["value"] for o in services_element["selected_options"] or []]
+    else:
+        typed = services_element.get("value") or ""
+        services = [name.strip() for name in typed.split(",") if name.strip()]
+    private = any(
+        option.get("value") == "private"
+        for option in element(ids.DECLARE_PRIVATE).get("selected_options") or []
+    )
+    return DeclareRequest(
+        title=(element(ids.DECLARE_TITLE).get("value") or "").strip(),
+        description=element(ids.DECLARE_DESCRIPTION).get("value") or "",
+        severity=int(severity) if severity else None,
+        services=tuple(services),
+        private=private,
+    )

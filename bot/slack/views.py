@@ -1,0 +1,257 @@
+"""Block Kit messages built from stored incidents. Text from people is escaped here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.config import Severity
+from bot.incidents.lifecycle import (
+    STANDARD_ROLES,
+    Metrics,
+    format_duration,
+)
+from bot.incidents.naming import incident_reference
+from bot.slack.blocks import (
+    actions,
+    button,
+    context,
+    escape_mrkdwn,
+    fields_section,
+    fit_blocks,
+    header,
+    paragraphs,
+    section,
+    truncate,
+)
+from bot.slack.ids import SEVERITY_ACTION_PREFIX
+from bot.store.models import Incident, TimelineEvent
+
+FALLBACK_LIMIT = 3000
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message ready for chat.postMessage: fallback text plus blocks."""
+
+    text: str
+    blocks: list[dict[str, object]]
+
+
+def slack_time(moment: datetime, style: str = "{date_short_pretty} {time}") -> str:
+    """Format an instant so that Slack shows it in each reader's own time zone."""
+    epoch = int(moment.timestamp())
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{epoch}^{style}|{fallback}>"
+
+
+def severity_label(incident: Incident, severities: Sequence[Severity]) -> str:
+    if incident.severity is None:
+        return "not set"
+    name = severity_name(incident.severity, severities)
+    return name if incident.severity_confirmed else f"{name} (unconfirmed)"
+
+
+def severity_name(level: int, severities: Sequence[Severity]) -> str:
+    for severity in severities:
+        if severity.level == level:
+            return severity.name
+    return f"SEV{level}"
+
+
+def mention(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id else "nobody yet"
+
+
+def title_line(incident: Incident) -> str:
+    return f"{incident_reference(incident.number)}: {incident.title}"
+
+
+def summary(
+    incident: Incident, roles: dict[str, str], severities: Sequence[Severity]
+) -> Message:
+    """The pinned summary, edited in place as the incident changes."""
+    declared = slack_time(incident.declared_at)
+    fields = [
+        f"*Status*\n{incident.status}",
+        f"*Severity*\n{severity_label(incident, severities)}",
+        f"*Declared*\n{declared} by {mention(incident.declared_by)}",
+    ]
+    for role in STANDARD_ROLES:
+        fields.append(f"*{role.capitalize()}*\n{mention(roles.get(role))}")
+    for role, user in sorted(roles.items()):
+        if role not in STANDARD_ROLES:
+            fields.append(f"*{escape_mrkdwn(role)}*\n{mention(user)}")
+    if incident.services:
+        names = ", ".join(escape_mrkdwn(name) for name in incident.services)
+        fields.append(f"*Services*\n{names}")
+    blocks: list[dict[str, object]] = [
+        header(title_line(incident)),
+        fields_section(fields[:10]),
+    ]
+    if len(fields) > 10:
+        blocks.append(fields_section(fields[10:20]))
+    if incident.description:
+        blocks.extend(paragraphs(escape_mrkdwn(incident.description))[:5])
+    if incident.resolution_summary:
+        text = "*Resolution*\n" + escape_mrkdwn(incident.resolution_summary)
+        blocks.append(section(text))
+    blocks.append(context(f"Updated {slack_time(incident.updated_at)}"))
+    text = f"{title_line(incident)} ({incident.status})"
+    return Message(truncate(text, FALLBACK_LIMIT), fit_blocks(blocks))
+
+
+BUTTON_VALUE_LIMIT = 2000
+
+
+def severity_button_value(incident_id: int, level: int, reason: str) -> str:
+    """Encode what a severity button confirms; the reason is cut to fit Slack."""
+    value = {"incident": incident_id, "level": level, "reason": reason}
+    while len(encoded := json.dumps(value)) > BUTTON_VALUE_LIMIT:
+        value["reason"] = str(value["reason"])[:-100]
+    return encoded
+
+
+def severity_prompt(
+    incident: Incident,
+    severities: Sequence[Severity],
+    suggested: int | None,
+    reason: str = "",
+) -> Message:
+    """Buttons that let the commander or a responder confirm the severity."""
+    lines = [
+        f"*{escape_mrkdwn(s.name)}*: {escape_mrkdwn(s.description)}" for s in severities
+    ]
+    intro = f"Confirm the severity of {incident_reference(incident.number)}."
+    if suggested is not None:
+        intro += f" Suggested: *{severity_name(suggested, severities)}*."
+    buttons = [
+        button(
+            s.name,
+            action_id=f"{SEVERITY_ACTION_PREFIX}{s.level}",
+            value=severity_button_value(incident.id, s.level, reason),
+            style="primary" if s.level == suggested else None,
+        )
+        for s in severities
+    ]
+    blocks = [section(intro), section("\n".join(lines)), actions(*buttons)]
+    return Message(intro, blocks)
+
+
+def severity_outcome(
+    incident: Incident, severities: Sequence[Severity], user_id: str, reason: str
+) -> Message:
+    assert incident.severity is not None
+    name = severity_name(incident.severity, severities)
+    text = f"Severity of {incident_reference(incident.number)} confirmed as {name}"
+    text += f" by <@{user_id}>."
+    blocks = [section(text)]
+    if reason:
+        blocks.append(context("Reason: " + escape_mrkdwn(reason)))
+    return Message(text, blocks)
+
+
+STATUS_EMOJI = {
+    "investigating": ":mag:",
+    "identified": ":bulb:",
+    "monitoring": ":eyes:",
+    "resolved": ":white_check_mark:",
+}
+
+
+def status_update(incident: Incident, status: str, user_id: str, text: str) -> Message:
+    heading = f"{STATUS_EMOJI.get(status, '')} {incident_reference(incident.number)}"
+    heading += f" is {status}"
+    blocks = [
+        section(f"*{heading.strip()}*: {escape_mrkdwn(incident.title)}"),
+        *paragraphs(escape_mrkdwn(text))[:10],
+        context(f"Update from <@{user_id}>"),
+    ]
+    return Message(truncate(f"{heading}: {text}", FALLBACK_LIMIT), fit_blocks(blocks))
+
+
+def resolution(incident: Incident, metrics: Metrics, user_id: str) -> Message:
+    origin = "impact start" if metrics.origin_is_impact_start else "detection"
+    lines = [
+        f"*{incident_reference(incident.number)} is resolved* by <@{user_id}>.",
+        f"Time to detect (MTTD): {format_duration(metrics.detect)}",
+        f"Time to acknowledge (MTTA): {format_duration(metrics.acknowledge)}",
+        f"Time to mitigate (MTTM): {format_duration(metrics.mitigate)}",
+        f"Time to resolve (MTTR): {format_duration(metrics.resolve)}",
+    ]
+    blocks = [
+        section("\n".join(lines)),
+        context(f"Measured from {origin}, {slack_time(metrics.origin)}."),
+    ]
+    if incident.resolution_summary:
+        blocks.insert(1, section(escape_mrkdwn(incident.resolution_summary)))
+    blocks.append(
+        section(
+            "Next: write the postmortem while memories are fresh. "
+            "`/incident timeline` shows what was recorded."
+        )
+    )
+    return Message(lines[0], fit_blocks(blocks))
+
+
+EVENT_LABELS = {
+    "declared": "declared",
+    "severity": "severity",
+    "role": "role",
+    "note": "note",
+    "milestone": "milestone",
+    "status": "status",
+    "resolved": "resolved",
+    "reopened": "reopened",
+    "pinned": "pinned",
+}
+
+
+def timeline_line(event: TimelineEvent) -> str:
+    when = slack_time(event.occurred_at, "{date_short} {time}")
+    who = f" <@{event.actor_id}>" if event.actor_id else ""
+    label = EVENT_LABELS.get(event.kind, event.kind)
+    line = f"{when} · *{label}*{who}: {escape_mrkdwn(event.text)}"
+    permalink = event.data.get("permalink")
+    if permalink:
+        line += f" (<{permalink}|message>)"
+    return line
+
+
+def timeline(incident: Incident, events: Sequence[TimelineEvent]) -> Message:
+    title = f"Timeline of {title_line(incident)}"
+    if not events:
+        return Message(title, [header(title), section("Nothing recorded yet.")])
+    lines = [truncate(timeline_line(event), 1000) for event in events]
+    blocks: list[dict[str, object]] = [header(title)]
+    blocks.extend(paragraphs("\n".join(lines)))
+    note = "Times are shown in your time zone."
+    return Message(
+        truncate(title, FALLBACK_LIMIT), fit_blocks([*blocks, context(note)])
+    )
+
+
+def incident_line(incident: Incident, severities: Sequence[Severity]) -> str:
+    where = f"<#{incident.channel_id}>" if incident.channel_id else "no channel"
+    severity = severity_label(incident, severities)
+    title = escape_mrkdwn(incident.title)
+    return (
+        f"*{incident_reference(incident.number)}* {title} · {severity} · "
+        f"{incident.status} · {where} · declared {slack_time(incident.declared_at)}"
+    )
+
+
+def announcement(incident: Incident) -> Message:
+    """The note in the announcement channel; a private incident shows no details."""
+    reference = incident_reference(incident.number)
+    if incident.private:
+        text = f":rotating_light: A private incident, {reference}, was declared."
+        return Message(text, [section(text)])
+    text = f":rotating_light: {reference} declared: {incident.title}"
+    markdown = (
+        f":rotating_light: *{reference}* declared: {escape_mrkdwn(incident.title)} "
+        f"· <#{incident.channel_id}>"
+    )
+    return Message(truncate(text, FALLBACK_LIMIT), [section(markdown)])
