@@ -5,7 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PORT=3000
+    PORT=3000 \
+    DATABASE_URL=sqlite:////data/warroom.db
 
 WORKDIR /app
 RUN groupadd --system --gid 10001 warroom \
@@ -15,7 +16,10 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY templates ./templates
 # Editable, so the package finds templates/ beside it as it does in a checkout.
-RUN pip install -e . && chown -R warroom:warroom /app
+RUN pip install -e . \
+    && mkdir /data && chown warroom:warroom /data
+# The SQLite database lives here; mount a volume, or set DATABASE_URL to PostgreSQL.
+VOLUME ["/data"]
 
 USER 10001:10001
 EXPOSE 3000

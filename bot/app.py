@@ -25,9 +25,11 @@ from bot.web import SLACK_EVENTS_PATH, WebApp
 
 log = logging.getLogger(__name__)
 
-# Listeners run here after their ack has been sent, so slow Slack calls never delay
-# the HTTP answer Slack waits three seconds for.
-LISTENER_THREADS = 8
+# Bolt runs each listener, ack included, on this pool, and the HTTP answer waits for
+# the ack. Listeners ack first and then call Slack, so a pool exhausted by slow Slack
+# calls would delay acks past Slack's three seconds: keep it well above the number of
+# requests expected at once.
+LISTENER_THREADS = 64
 
 
 @dataclass
@@ -80,7 +82,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
     )
     bolt = App(
         client=client,
-        authorize=make_authorize(client),
+        # Bolt's annotation says AuthorizeResult, but it answers a None result (a
+        # team this bot does not serve) with its "not installed" message.
+        authorize=make_authorize(client),  # type: ignore[arg-type]
         signing_secret=settings.slack_signing_secret or None,
         # Socket Mode deliveries are not signed; HTTP ones always are.
         request_verification_enabled=not settings.socket_mode,
@@ -90,6 +94,6 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
     register_all(bolt, runtime)
     slack_wsgi = None if settings.socket_mode else SlackRequestHandler(bolt)
     web = WebApp(slack_wsgi, engine, settings.slack_signing_secret)
-    path = SLACK_EVENTS_PATH
-    log.info("app built: %s mode", "Socket Mode" if settings.socket_mode else path)
+    mode = "Socket Mode" if settings.socket_mode else f"HTTP at {SLACK_EVENTS_PATH}"
+    log.info("app built for %s", mode)
     return Warroom(bolt=bolt, web=web, runtime=runtime, executor=executor)

@@ -12,8 +12,6 @@ from bot.errors import WarroomError
 from bot.settings import Settings, settings_from_env
 from bot.store.db import make_engine, upgrade
 
-log = logging.getLogger("bot")
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
@@ -86,6 +84,7 @@ def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 def _check_config(settings: Settings, args: argparse.Namespace) -> int:
     settings.check_slack_credentials()
+    make_engine(settings.database_url).dispose()  # validates the URL, no connection
     where = settings.config_path or "defaults (WARROOM_CONFIG is not set)"
     print(f"warroom: settings are valid; configuration from {where}.")
     return 0

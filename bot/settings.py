@@ -79,7 +79,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         host=env.get("HOST", "0.0.0.0").strip() or "0.0.0.0",
         docs_repo=docs_repo,
         config_path=config_path,
-        templates_dir=_optional_path(env.get("WARROOM_TEMPLATES")),
+        templates_dir=_templates_dir(env.get("WARROOM_TEMPLATES")),
         config=load_config(config_path),
     )
 
@@ -90,6 +90,16 @@ def _optional_path(value: str | None) -> Path | None:
     return Path(value.strip()).expanduser()
 
 
+def _templates_dir(value: str | None) -> Path | None:
+    path = _optional_path(value)
+    if path is not None and not path.is_dir():
+        raise ConfigError(
+            f'WARROOM_TEMPLATES "{path}" is not a folder. Point it at a folder of '
+            "templates laid out like templates/, or unset it."
+        )
+    return path
+
+
 def _api_url(value: str) -> str:
     url = value.strip() or DEFAULT_SLACK_API_URL
     if not url.startswith(("http://", "https://")):
@@ -97,14 +107,18 @@ def _api_url(value: str) -> str:
             f'SLACK_API_URL "{url}" is not an http(s) URL. '
             f"Leave it unset to use {DEFAULT_SLACK_API_URL}."
         )
-    return url if url.endswith("/") else url + "/"
+    url = url if url.endswith("/") else url + "/"
+    if not url.endswith("/api/"):
+        raise ConfigError(
+            f'SLACK_API_URL "{url}" must end in /api/, as {DEFAULT_SLACK_API_URL} '
+            "does; method names are appended to it."
+        )
+    return url
 
 
 def _port(value: str) -> int:
-    try:
-        port = int(value)
-    except ValueError:
-        port = -1
-    if not 0 <= port <= 65535:
-        raise ConfigError(f'PORT "{value}" is not a port number between 0 and 65535.')
+    text = value.strip()
+    port = int(text) if text.isascii() and text.isdigit() else 0
+    if not 1 <= port <= 65535:
+        raise ConfigError(f'PORT "{value}" is not a port number between 1 and 65535.')
     return port

@@ -21,7 +21,7 @@ import sqlalchemy
 from slack_signing import post_signed
 
 from bot.app import Warroom, create_app
-from bot.server import make_http_server
+from bot.server import make_http_server, stop_http_server
 from bot.settings import Settings
 from bot.store.db import make_engine, upgrade
 
@@ -161,9 +161,7 @@ def running_bot(
     finally:
         # Let listeners and in-flight requests finish before the sockets close.
         app.executor.shutdown(wait=True)
-        server.task_dispatcher.shutdown()
-        server.close()
-        for channel in list(server._map.values()):  # connections still open
-            channel.close()
+        stop_http_server(server)
         thread.join(timeout=5)
+        assert not thread.is_alive(), "the HTTP server did not stop"
         app.close()

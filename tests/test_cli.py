@@ -152,3 +152,37 @@ def test_serve_runs_until_sigterm(database_url, fake_slack, tmp_path):
     assert process.returncode == 0, stderr
     assert f"waitress serving on http://127.0.0.1:{port}" in stderr
     assert fake_slack.calls == []
+
+
+def test_unsupported_database_is_reported(tmp_path):
+    env = environment(
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="s",
+        DATABASE_URL="mysql://root@127.0.0.1/warroom",
+    )
+
+    result = warroom("check-config", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "names mysql; warroom supports" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_port_in_use_is_reported(tmp_path, fake_slack):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        env = environment(
+            SLACK_BOT_TOKEN=fake_slack.token,
+            SLACK_SIGNING_SECRET="s",
+            SLACK_API_URL=fake_slack.url,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'w.db'}",
+            HOST="127.0.0.1",
+            PORT=str(taken.getsockname()[1]),
+        )
+
+        result = warroom("serve", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "Could not listen on 127.0.0.1:" in result.stderr
+    assert "Traceback" not in result.stderr

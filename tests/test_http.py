@@ -1,3 +1,4 @@
+import io
 import json
 import time
 import urllib.error
@@ -92,3 +93,58 @@ def test_stale_signature_is_401(running_bot):
     assert status == 401
     assert running_bot.fake_slack.responses == []
     assert events_written(running_bot) == 0
+
+
+def test_malformed_timestamp_is_401_without_reply(running_bot):
+    fake = running_bot.fake_slack
+    body = slash_command_body("help", response_url=fake.response_url())
+
+    status, _, _ = running_bot.post(
+        body,
+        "application/x-www-form-urlencoded",
+        headers={"X-Slack-Request-Timestamp": "1.5", "X-Slack-Signature": "v0=bogus"},
+    )
+
+    assert status == 401
+    time.sleep(0.3)
+    assert fake.responses == []
+    assert fake.calls == []
+
+
+def test_oversized_body_is_413(running_bot):
+    body = b"text=" + b"x" * (2 * 1024 * 1024)
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/slack/events",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+    }
+    started = []
+
+    answer = running_bot.app.web(
+        environ, lambda status, headers: started.append(status)
+    )
+
+    assert started == ["413 Content Too Large"]
+    assert b"too large" in b"".join(answer)
+    assert running_bot.fake_slack.calls == []
+
+
+def test_other_workspace_is_refused(running_bot):
+    fake = running_bot.fake_slack
+    first = slash_command_body("help", response_url=fake.response_url("mine"))
+    running_bot.post(first, "application/x-www-form-urlencoded")
+    fake.wait_for(lambda: fake.calls_to("auth.test") and fake.responses)
+    time.sleep(0.2)  # the identity is stored just after auth.test answers
+    other = slash_command_body(
+        "help",
+        team_id="T0OTHERTEAM",
+        trigger_id="999.other",
+        response_url=fake.response_url("other"),
+    )
+
+    running_bot.post(other, "application/x-www-form-urlencoded")
+
+    fake.wait_for(lambda: len(fake.responses) == 2)
+    refusal = next(r for r in fake.responses if r["_response_url"] == "other")
+    assert "/incident declare" not in str(refusal)

@@ -85,7 +85,17 @@ def test_wrong_token_kind_is_rejected(environ, message):
     ("environ", "message"),
     [
         pytest.param({"PORT": "http"}, 'PORT "http" is not a port number', id="port"),
-        pytest.param({"PORT": "70000"}, "between 0 and 65535", id="port-range"),
+        pytest.param({"PORT": "70000"}, "between 1 and 65535", id="port-range"),
+        pytest.param({"PORT": "0"}, "between 1 and 65535", id="port-zero"),
+        pytest.param({"PORT": "3_000"}, 'PORT "3_000" is not', id="port-underscore"),
+        pytest.param(
+            {"SLACK_API_URL": "http://127.0.0.1:9"}, "must end in /api/", id="api-path"
+        ),
+        pytest.param(
+            {"WARROOM_TEMPLATES": "/nonexistent/templates"},
+            "is not a folder",
+            id="templates",
+        ),
         pytest.param(
             {"SLACK_API_URL": "slack.com/api"}, "is not an http(s) URL", id="api-url"
         ),

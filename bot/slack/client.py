@@ -1,8 +1,9 @@
 """The one door to the Slack Web API.
 
 Every call goes to SLACK_API_URL through `SlackClient`, which retries rate-limited
-calls (honouring Retry-After) and failed connections, and logs each failure with the
-method and Slack's error code. Tokens and message bodies are never logged.
+calls (honouring Retry-After up to a cap) and failed connections, and logs each
+failure with the method and Slack's error code. Tokens and message bodies are never
+logged.
 """
 
 from __future__ import annotations
@@ -16,14 +17,50 @@ from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 log = logging.getLogger(__name__)
 
-# Enough to ride out a short rate-limit window without holding a listener thread for
-# minutes; a call that still fails is reported to the caller.
+# Enough to ride out a short rate-limit window; a call that still fails, or whose
+# Retry-After exceeds the cap, is reported to the caller instead of holding a
+# listener thread for minutes.
 RATE_LIMIT_RETRIES = 3
+MAX_RETRY_AFTER_SECONDS = 10
 CONNECTION_RETRIES = 2
 TIMEOUT_SECONDS = 10
+
+
+class CappedRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """Retry HTTP 429 answers whose Retry-After is at most MAX_RETRY_AFTER_SECONDS."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        wait = retry_after_seconds(response.headers)
+        if wait is None or wait > MAX_RETRY_AFTER_SECONDS:
+            log.warning("Slack asked to wait %s s; not retrying", wait)
+            return False
+        return True
+
+
+def retry_after_seconds(headers: dict[str, list[str] | str]) -> int | None:
+    for name, values in headers.items():
+        if name.lower() == "retry-after" and values:
+            value = values if isinstance(values, str) else values[0]
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return 1  # Slack always sends the header; one second if it ever does not.
 
 
 class SlackClient(WebClient):
@@ -47,6 +84,6 @@ def build_client(token: str, base_url: str) -> SlackClient:
         timeout=TIMEOUT_SECONDS,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
-            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            CappedRateLimitRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
         ],
     )

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any constant works; replicas only need to agree on it.
 MIGRATION_LOCK_ID = 0x5741_5252  # "WARR"
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 CONNECT_TIMEOUT_SECONDS = 10
 READY_TIMEOUT_SECONDS = 3
 LOCK_LOG_INTERVAL_SECONDS = 10
@@ -52,7 +53,13 @@ def make_engine(url: str, **options: Any) -> Engine:
             "Use a URL such as sqlite:///warroom.db or "
             "postgresql://user@host:5432/warroom."
         ) from error
-    if parsed.get_backend_name() == "sqlite":
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise StoreError(
+            f'DATABASE_URL "{_redact(url)}" names {backend}; warroom supports '
+            "sqlite:///path.db and postgresql://user@host:5432/name."
+        )
+    if backend == "sqlite":
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
         engine = create_engine(parsed, **options)
         event.listen(engine, "connect", _configure_sqlite_connection)

@@ -16,7 +16,7 @@ from bot.flows.declare import DeclareRequest, declare
 from bot.incidents.lifecycle import MILESTONES
 from bot.runtime import Runtime
 from bot.slack import views
-from bot.slack.blocks import paragraphs, section
+from bot.slack.blocks import escape_mrkdwn, paragraphs, section
 from bot.slack.commands import (
     SUBCOMMANDS,
     CommandRequest,
@@ -29,6 +29,9 @@ from bot.slack.listeners.errors import reported
 from bot.slack.modals import declare_modal
 
 log = logging.getLogger(__name__)
+
+# Mistyped subcommands are echoed and logged up to this many characters.
+NAME_SHOWN = 40
 
 Handler = Callable[[Runtime, CommandRequest, Actor, Respond], None]
 
@@ -125,7 +128,7 @@ def register(app: App, runtime: Runtime) -> None:
         log.info(
             "command %s %s from %s in %s/%s",
             COMMAND,
-            request.subcommand,
+            request.subcommand[:NAME_SHOWN],
             request.user_id,
             request.team_id,
             request.channel_id,
@@ -144,9 +147,8 @@ def dispatch(
     if subcommand is None:
         template = runtime.templates.get_template("slack/unknown_command.md.j2")
         closest = closest_subcommand(request.subcommand)
-        text = template.render(
-            command=COMMAND, name=request.subcommand, closest=closest
-        )
+        shown = escape_mrkdwn(request.subcommand[:NAME_SHOWN]).replace("`", "'")
+        text = template.render(command=COMMAND, name=shown, closest=closest)
         replier(respond)(text)
         return
     HANDLERS[subcommand.name](runtime, request, actor, respond)

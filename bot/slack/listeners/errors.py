@@ -13,8 +13,9 @@ from contextlib import contextmanager
 
 from slack_bolt import App
 from slack_bolt.context.respond import Respond
+from slack_sdk.errors import SlackApiError
 
-from bot.errors import WarroomError
+from bot.errors import UserError, WarroomError
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +27,19 @@ def new_error_id() -> str:
 def report(respond: Respond | None, error: Exception) -> None:
     """Log `error` and tell the user what went wrong, once."""
     error_id = new_error_id()
-    if isinstance(error, WarroomError):
+    if isinstance(error, UserError):
+        log.info("request refused [%s]: %s", error_id, error)
+        text = str(error)
+    elif isinstance(error, WarroomError):
         log.warning("request failed [%s]: %s", error_id, error)
         text = f"{error} (error id {error_id})"
+    elif isinstance(error, SlackApiError):
+        code = error.response.get("error", "unknown_error")
+        log.warning("request failed [%s]: Slack error %s", error_id, code)
+        text = (
+            f"Slack rejected a call warroom made ({code}). What was recorded is "
+            f"kept; try again in a moment. (error id {error_id})"
+        )
     else:
         log.error("request failed [%s]", error_id, exc_info=error)
         text = (
