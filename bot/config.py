@@ -181,7 +181,10 @@ TOP_KEYS = {
     "services": "the services catalogue",
 }
 SEVERITY_KEYS = {"level": "1 to 9", "name": "short name", "description": "meaning"}
-RESPONDER_KEYS = {"users": "Slack user ids", "groups": "Slack user group ids"}
+RESPONDER_KEYS = {
+    "users": "Slack user ids or e-mail addresses",
+    "groups": "Slack user group ids",
+}
 SERVICE_KEYS = {
     "name": "service name",
     "owners": "Slack user ids of the owners",

@@ -314,11 +314,19 @@ class FakeSlack:
             queue.extend([response] * times)
 
     def add_user(
-        self, user_id: str, *, name: str, tz: str = "UTC", is_bot: bool = False
+        self,
+        user_id: str,
+        *,
+        name: str,
+        tz: str = "UTC",
+        is_bot: bool = False,
+        email: str | None = None,
     ) -> None:
         """Add a user for users.info. ``tz`` is an IANA zone such as "Europe/Berlin"."""
         with self._lock:
-            self._workspace.add_user(user_id, name=name, tz=tz, is_bot=is_bot)
+            self._workspace.add_user(
+                user_id, name=name, tz=tz, is_bot=is_bot, email=email
+            )
 
     def add_channel(
         self,

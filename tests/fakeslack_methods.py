@@ -51,6 +51,14 @@ def users_info(workspace: Workspace, args: Mapping[str, Any]) -> ApiResponse:
     return ok(user=copy.deepcopy(user))
 
 
+def users_lookup_by_email(workspace: Workspace, args: Mapping[str, Any]) -> ApiResponse:
+    wanted = str(args["email"]).lower()
+    for user in workspace.users.values():
+        if str(user["profile"].get("email", "")).lower() == wanted:
+            return ok(user=copy.deepcopy(user))
+    return error("users_not_found")
+
+
 def users_list(workspace: Workspace, args: Mapping[str, Any]) -> ApiResponse:
     members = [copy.deepcopy(user) for user in workspace.users.values()]
     return ok(
@@ -559,6 +567,7 @@ HANDLERS: Mapping[str, Handler] = {
     "conversations.archive": conversations_archive,
     "conversations.create": conversations_create,
     "conversations.history": conversations_history,
+    "users.lookupByEmail": users_lookup_by_email,
     "conversations.replies": conversations_replies,
     "conversations.info": conversations_info,
     "conversations.invite": conversations_invite,

@@ -128,7 +128,13 @@ class Workspace:
     # ---- setup used by tests ------------------------------------------------------
 
     def add_user(
-        self, user_id: str, *, name: str, tz: str = "UTC", is_bot: bool = False
+        self,
+        user_id: str,
+        *,
+        name: str,
+        tz: str = "UTC",
+        is_bot: bool = False,
+        email: str | None = None,
     ) -> None:
         zone = ZoneInfo(tz)
         now = datetime.now(zone)
@@ -145,6 +151,7 @@ class Workspace:
             "tz_label": now.tzname(),
             "tz_offset": int(offset.total_seconds()) if offset else 0,
             "profile": {
+                **({"email": email} if email else {}),
                 "real_name": name,
                 "display_name": name,
                 "real_name_normalized": name,

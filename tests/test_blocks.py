@@ -10,9 +10,11 @@ from bot.slack.blocks import (
     EMPTY_TEXT,
     HEADER_TEXT_LIMIT,
     MAX_MESSAGE_BLOCKS,
+    MESSAGE_BLOCKS_TEXT_BUDGET,
     SECTION_FIELD_LIMIT,
     SECTION_TEXT_LIMIT,
     actions,
+    block_text_size,
     button,
     context,
     divider,
@@ -473,3 +475,20 @@ def test_paragraphs_of_blank_text_are_empty():
 def test_paragraphs_reject_limit_above_section_limit():
     with pytest.raises(ValueError, match="limit"):
         paragraphs("x", limit=SECTION_TEXT_LIMIT + 1)
+
+
+def test_fit_blocks_keeps_total_text_under_budget():
+    blocks = [section("x" * 3000) for _ in range(10)]
+
+    fitted = fit_blocks(blocks)
+
+    total = sum(block_text_size(block) for block in fitted)
+    assert total <= MESSAGE_BLOCKS_TEXT_BUDGET
+    assert len(fitted) == 4
+    assert "7 more blocks" in fitted[-1]["elements"][0]["text"]
+
+
+def test_fit_blocks_leaves_small_messages_alone():
+    blocks = [section("short") for _ in range(5)]
+
+    assert fit_blocks(blocks) == blocks

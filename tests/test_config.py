@@ -19,7 +19,7 @@ def test_example_file_loads():
 
     assert config.timezone == "Europe/Berlin"
     assert config.announcement_channel == "#incidents"
-    assert config.responders.users == ("U0EXAMPLE1",)
+    assert config.responders.users == ("U0EXAMPLE1", "oncall@example.com")
     assert [s.name for s in config.severities] == ["SEV1", "SEV2", "SEV3", "SEV4"]
     assert config.services[0] == Service(
         name="checkout",

@@ -16,13 +16,16 @@ from bot.store.models import RoleAssignment
 ANNOUNCE = "C0ANNOUNCE1"
 RESPONDER = "U0RESPONDR1"
 OTHER = "U0BYSTANDR1"
+ONCALL = "U0ONCALL001"
 
 
 @pytest.fixture
 def settings(fake_slack, database_url):
     config = WarroomConfig(
         announcement_channel=ANNOUNCE,
-        responders=Responders(users=(RESPONDER,)),
+        responders=Responders(
+            users=(RESPONDER, "oncall@example.com", "gone@example.com")
+        ),
     )
     return make_settings(fake_slack, database_url, config=config)
 
@@ -32,6 +35,7 @@ def driver(running_bot, fake_slack):
     fake_slack.add_user(COMMANDER, name="jane.doe", tz="Europe/Berlin")
     fake_slack.add_user(RESPONDER, name="sam.responder", tz="UTC")
     fake_slack.add_user(OTHER, name="bystander", tz="UTC")
+    fake_slack.add_user(ONCALL, name="oncall", email="oncall@example.com")
     fake_slack.add_channel(ANNOUNCE, name="incidents")
     return Driver(running_bot, fake_slack)
 
@@ -344,3 +348,25 @@ def test_list_and_show(driver):
     assert "INC-1: Checkout errors" in shown["text"]
     assert "no incident INC-99" in missing["text"]
     assert first.number == 1
+
+
+def test_responders_invited_by_email(driver, fake_slack):
+    reply = driver.command("declare Checkout errors")
+
+    incident = driver.latest_incident()
+    fake_slack.wait_for(lambda: len(fake_slack.responses) >= 2)
+    members = fake_slack.channel(incident.channel_id)["members"]
+    assert ONCALL in members
+    texts = [r["text"] for r in fake_slack.responses]
+    assert "Declared" in reply["text"]
+    assert any("No Slack user has the address gone@example.com" in t for t in texts)
+
+
+def test_responder_by_email_can_confirm(driver, fake_slack):
+    incident = driver.declare("Checkout errors")
+    channel, ts = incident.channel_id, incident.severity_prompt_ts
+    button = severity_buttons(fake_slack, channel, ts)[3]
+
+    driver.click(ts, channel, button, user=ONCALL)
+
+    assert driver.incident(incident.id).severity == 4

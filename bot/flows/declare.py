@@ -61,7 +61,8 @@ def declare(
         f"Declared *{incident_reference(incident.number)}* in <#{channel}>. "
         "You are the incident commander until someone takes the role."
     )
-    set_up_channel(runtime, incident, actor)
+    for problem in set_up_channel(runtime, incident, actor):
+        reply(problem)
     return incident.id
 
 
@@ -85,7 +86,7 @@ def open_channel(runtime: Runtime, incident: Incident) -> str:
     return channel_id
 
 
-def set_up_channel(runtime: Runtime, incident: Incident, actor: Actor) -> None:
+def set_up_channel(runtime: Runtime, incident: Incident, actor: Actor) -> list[str]:
     """Topic, members, pinned summary, severity buttons and the announcement."""
     channel = incident.channel_id
     assert channel is not None
@@ -96,20 +97,35 @@ def set_up_channel(runtime: Runtime, incident: Incident, actor: Actor) -> None:
     )
     runtime.client.conversations_setTopic(channel=channel, topic=topic)
     runtime.client.conversations_setPurpose(channel=channel, purpose=purpose)
-    invite_responders(runtime, channel, actor.user_id)
+    problems = invite_responders(runtime, channel, actor.user_id)
     post_summary(runtime, incident)
     severity.post_prompt(runtime, incident, incident.severity, "", actor)
     announce(runtime, incident)
+    return problems
 
 
-def invite_responders(runtime: Runtime, channel: str, reporter: str) -> None:
+def invite_responders(runtime: Runtime, channel: str, reporter: str) -> list[str]:
+    """Invite the reporter and the configured responders; return what went wrong."""
     responders = runtime.settings.config.responders
-    users = {reporter, *responders.users}
+    users = {reporter}
+    problems = []
+    for entry in responders.users:
+        if "@" not in entry:
+            users.add(entry)
+            continue
+        user_id = api.user_id_for_email(runtime.client, entry)
+        if user_id is None:
+            log.warning("no Slack user has the responder address %s", entry)
+            problems.append(f"No Slack user has the address {entry}; not invited.")
+        else:
+            users.add(user_id)
     for group in responders.groups:
         users.update(api.group_members(runtime.client, group))
     refused = api.invite(runtime.client, channel, users)
     if refused:
         log.warning("Slack refused to invite %s to %s", ",".join(refused), channel)
+        problems.append("Slack refused to invite " + ", ".join(refused) + ".")
+    return problems
 
 
 def post_summary(runtime: Runtime, incident: Incident) -> None:

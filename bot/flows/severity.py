@@ -96,6 +96,9 @@ def may_confirm(runtime: Runtime, user_id: str, commander: str | None) -> bool:
     responders = runtime.settings.config.responders
     if user_id == commander or user_id in responders.users:
         return True
+    emails = [entry for entry in responders.users if "@" in entry]
+    if any(api.user_id_for_email(runtime.client, email) == user_id for email in emails):
+        return True
     return any(
         user_id in api.group_members(runtime.client, group)
         for group in responders.groups

@@ -100,6 +100,17 @@ def invite(client: SlackClient, channel: str, users: Iterable[str]) -> list[str]
     return refused
 
 
+def user_id_for_email(client: SlackClient, email: str) -> str | None:
+    """Return the Slack user with this e-mail address, or None when there is none."""
+    try:
+        answer = client.users_lookupByEmail(email=email)
+    except SlackApiError as error:
+        if error_code(error) == "users_not_found":
+            return None
+        raise SlackCallError("users.lookupByEmail", error_code(error)) from error
+    return str(answer["user"]["id"])
+
+
 def cut_topic(text: str) -> str:
     """Return `text` within Slack's 250-character topic and purpose limit."""
     return text if len(text) <= TOPIC_LIMIT else text[: TOPIC_LIMIT - 1] + "…"

@@ -26,6 +26,7 @@ WEB_API_METHODS = frozenset(
         "usergroups.users.list",
         "users.info",
         "users.list",
+        "users.lookupByEmail",
         "views.open",
     }
 )
