@@ -12,6 +12,7 @@ import string
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,8 @@ class WarroomConfig:
     channel_name_pattern: str = DEFAULT_CHANNEL_PATTERN
     announcement_channel: str | None = None
     timeline_emoji: str = "pushpin"
+    # None keeps channels open; otherwise they are archived this long after resolution.
+    archive_channel_after: timedelta | None = None
     responders: Responders = field(default_factory=Responders)
     severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
     services: tuple[Service, ...] = ()
@@ -176,6 +179,7 @@ TOP_KEYS = {
     "channel_name_pattern": "name of incident channels",
     "announcement_channel": "channel where new incidents are announced",
     "timeline_emoji": "reaction that adds a message to the timeline",
+    "archive_channel_after": "archive incident channels this long after resolution",
     "responders": "people and user groups invited to every incident",
     "severities": "severity levels and what they mean",
     "services": "the services catalogue",
@@ -266,6 +270,11 @@ def _read_config(reader: _Reader, data: Any) -> WarroomConfig:
         )
     if "timeline_emoji" in values:
         config["timeline_emoji"] = _read_emoji(reader, values["timeline_emoji"])
+    if "archive_channel_after" in values:
+        value = values["archive_channel_after"]
+        config["archive_channel_after"] = _read_duration(
+            reader, value, "archive_channel_after"
+        )
     if "responders" in values:
         config["responders"] = _read_responders(reader, values["responders"])
     if "severities" in values:
@@ -283,6 +292,18 @@ def _read_timezone(reader: _Reader, value: Any) -> str:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
         raise reader.fail("timezone", f'unknown time zone "{name}"', hint) from error
     return name
+
+
+DURATION_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def _read_duration(reader: _Reader, value: Any, where: str) -> timedelta:
+    hint = "Use a number and a unit: 30m, 12h, 2d or 1w."
+    text = reader.string(str(value) if isinstance(value, int) else value, where, hint)
+    amount, unit = text[:-1].strip(), text[-1:].lower()
+    if unit not in DURATION_UNITS or not amount.isdigit() or int(amount) == 0:
+        raise reader.fail(where, f'"{text}" is not a duration', hint)
+    return timedelta(**{DURATION_UNITS[unit]: int(amount)})
 
 
 def _read_emoji(reader: _Reader, value: Any) -> str:

@@ -13,6 +13,7 @@ from waitress.server import create_server
 
 from bot.app import Warroom
 from bot.errors import ConfigError
+from bot.reminders.scheduler import start_scheduler
 from bot.web import MAX_BODY_BYTES
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ def serve(app: Warroom) -> None:
     settings = app.runtime.settings
     http = make_http_server(app, settings.host, settings.port)
     _stop_on_sigterm()
+    scheduler = start_scheduler(app.runtime)
     socket_mode = None
     if settings.socket_mode:
         socket_mode = _start_socket_mode(app)
@@ -72,6 +74,7 @@ def serve(app: Warroom) -> None:
         pass  # SIGINT or SIGTERM: stop as below.
     finally:
         log.info("stopping")
+        scheduler.shutdown(wait=False)
         if socket_mode is not None:
             socket_mode.close()
         # Finish in-flight requests before closing the sockets they answer on.

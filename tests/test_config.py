@@ -1,3 +1,4 @@
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,11 @@ BAD_FILES = [
         id="level-too-high",
     ),
     pytest.param(
+        "archive_channel_after: soon\n",
+        ':1: archive_channel_after: "soon" is not a duration.',
+        id="bad-duration",
+    ),
+    pytest.param(
         "severities: []\n",
         ":1: severities: the list is empty.",
         id="no-severities",
@@ -203,3 +209,9 @@ def test_pattern_format_spec_accepted(tmp_path):
     config = load_config(write(tmp_path, "channel_name_pattern: 'inc-{slug:.10}'\n"))
 
     assert config.channel_name_pattern == "inc-{slug:.10}"
+
+
+def test_archive_delay_parsed(tmp_path):
+    config = load_config(write(tmp_path, "archive_channel_after: 2d\n"))
+
+    assert config.archive_channel_after == timedelta(days=2)

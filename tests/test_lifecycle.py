@@ -11,6 +11,7 @@ from driver import COMMANDER, Driver, severity_buttons
 from slack_sdk import WebClient
 
 from bot.config import Responders, WarroomConfig
+from bot.flows.archive import archive_due_channels
 from bot.store.models import RoleAssignment
 
 ANNOUNCE = "C0ANNOUNCE1"
@@ -23,6 +24,7 @@ ONCALL = "U0ONCALL001"
 def settings(fake_slack, database_url):
     config = WarroomConfig(
         announcement_channel=ANNOUNCE,
+        archive_channel_after=timedelta(hours=1),
         responders=Responders(
             users=(RESPONDER, "oncall@example.com", "gone@example.com")
         ),
@@ -370,3 +372,20 @@ def test_responder_by_email_can_confirm(driver, fake_slack):
     driver.click(ts, channel, button, user=ONCALL)
 
     assert driver.incident(incident.id).severity == 4
+
+
+def test_channel_archived_after_delay(driver, fake_slack, running_bot):
+    runtime = running_bot.app.runtime
+    incident = driver.declare("Checkout errors")
+    driver.command("resolve fixed", channel=incident.channel_id)
+    resolved_at = driver.incident(incident.id).resolved_at
+
+    too_early = archive_due_channels(runtime, resolved_at + timedelta(minutes=59))
+    archived = archive_due_channels(runtime, resolved_at + timedelta(hours=2))
+    again = archive_due_channels(runtime, resolved_at + timedelta(hours=3))
+
+    assert too_early == []
+    assert archived == [incident.id]
+    assert again == []
+    assert fake_slack.channel(incident.channel_id)["is_archived"] is True
+    assert len(fake_slack.calls_to("conversations.archive")) == 1

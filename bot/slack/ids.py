@@ -16,6 +16,7 @@ WEB_API_METHODS = frozenset(
         "chat.postEphemeral",
         "chat.postMessage",
         "chat.update",
+        "conversations.archive",
         "conversations.create",
         "conversations.history",
         "conversations.replies",

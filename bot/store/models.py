@@ -71,6 +71,7 @@ class Incident(Base):
     channel_id: Mapped[str | None] = mapped_column(String(32))
     summary_ts: Mapped[str | None] = mapped_column(String(32))
     resolution_summary: Mapped[str] = mapped_column(Text, default="")
+    channel_archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     declared_by: Mapped[str] = mapped_column(USER_ID)
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime())
     impact_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
