@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for_futures
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +21,16 @@ FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 COMMANDER = "U0FAKEUSER1"
 _counter = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class SentCommand:
+    """A slash command posted to the bot, before its reply arrives."""
+
+    reply_name: str
+    trigger_id: str
+    status: int
+    seconds: float  # from sending the request until the HTTP response arrived
 
 
 @dataclass
@@ -47,6 +61,41 @@ class Driver:
             return None
         self.fake.wait_for(lambda: self.reply_to(name), timeout=15)
         return self.reply_to(name)
+
+    def post_command(
+        self, text: str, *, channel: str = "C0FAKECHAN1", user: str = COMMANDER
+    ) -> SentCommand:
+        """Post `/incident <text>` and time the response, but not wait for a reply."""
+        name = f"command-{next(_counter)}"
+        trigger_id = f"{next(_counter)}.3333.trigger{next(_counter)}"
+        body = slash_command_body(
+            text,
+            channel_id=channel,
+            user_id=user,
+            response_url=self.fake.response_url(name),
+            trigger_id=trigger_id,
+        )
+        started = time.monotonic()
+        status, _, _ = self.bot.post(body, FORM)
+        return SentCommand(name, trigger_id, status, time.monotonic() - started)
+
+    def submit(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any] | None]:
+        """Post an interactivity payload and return the status and the JSON body."""
+        status, _, body = self.bot.post(interactive_body(payload), FORM)
+        if not body:
+            return status, None
+        return status, json.loads(body)
+
+    def post_event(self, body: dict[str, Any], *, retry: int | None = None) -> int:
+        """Post an Events API body unchanged. `retry` sets X-Slack-Retry-Num."""
+        headers = None
+        if retry is not None:
+            headers = {
+                "X-Slack-Retry-Num": str(retry),
+                "X-Slack-Retry-Reason": "http_timeout",
+            }
+        status, _, _ = self.bot.post(json.dumps(body).encode(), JSON, headers=headers)
+        return status
 
     def reply_to(self, name: str) -> dict[str, Any] | None:
         for reply in self.fake.responses:
@@ -139,3 +188,104 @@ def severity_buttons(fake: FakeSlack, channel: str, ts: str) -> list[dict[str, A
                     return list(block["elements"])
             return []
     raise AssertionError(f"no message {ts} in {channel}")
+
+
+def view_submission(
+    view: dict[str, Any],
+    values: dict[str, dict[str, Any]],
+    *,
+    user: str = COMMANDER,
+    view_id: str = "V0FAKEVIEW1",
+    view_hash: str = "1717171740.FAKEhash",
+) -> dict[str, Any]:
+    """Build the view_submission payload Slack sends when `view` is submitted.
+
+    `values` maps block ids to the state of their input element, in Slack's
+    `view.state.values` shape without the action id level, which this adds from the
+    block's element.
+    """
+    action_ids = {
+        block["block_id"]: block["element"]["action_id"]
+        for block in view["blocks"]
+        if block.get("type") == "input"
+    }
+    state = {
+        block_id: {action_ids[block_id]: element}
+        for block_id, element in values.items()
+    }
+    submitted = {
+        **view,
+        "id": view_id,
+        "team_id": "T0FAKETEAM",
+        "state": {"values": state},
+        "hash": view_hash,
+        "previous_view_id": None,
+        "root_view_id": view_id,
+        "app_id": "A0FAKEAPP1",
+        "external_id": "",
+        "app_installed_team_id": "T0FAKETEAM",
+        "bot_id": "B0FAKEBOT1",
+    }
+    return {
+        "type": "view_submission",
+        "team": {"id": "T0FAKETEAM", "domain": "acme-sre"},
+        "user": {
+            "id": user,
+            "username": "jane.doe",
+            "name": "jane.doe",
+            "team_id": "T0FAKETEAM",
+        },
+        "api_app_id": "A0FAKEAPP1",
+        "token": "FAKEverificationTOKEN00000",
+        "trigger_id": f"{next(_counter)}.4444.submit{next(_counter)}",
+        "view": submitted,
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+
+
+def event_body(event: dict[str, Any], *, event_id: str) -> dict[str, Any]:
+    """Wrap `event` in the Events API envelope Slack posts."""
+    return {
+        "token": "FAKEverificationTOKEN00000",
+        "team_id": "T0FAKETEAM",
+        "api_app_id": "A0FAKEAPP1",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+    }
+
+
+class ListenerRuns:
+    """Tracks the listener runs Bolt starts on the bot's executor.
+
+    Bolt submits each listener to the executor before it sends the HTTP response, so
+    once a request has its response, `wait` also waits for the listener it started.
+    A test can then check that a request changed nothing without sleeping.
+    """
+
+    def __init__(self, executor: ThreadPoolExecutor) -> None:
+        self._futures: list[Future[Any]] = []
+        self._lock = threading.Lock()
+        submit = executor.submit
+
+        def tracked_submit(
+            function: Callable[..., Any], /, *args: Any, **kwargs: Any
+        ) -> Future[Any]:
+            future = submit(function, *args, **kwargs)
+            with self._lock:
+                self._futures.append(future)
+            return future
+
+        executor.submit = tracked_submit  # type: ignore[method-assign]
+
+    def wait(self, timeout: float = 15.0) -> None:
+        """Wait until every listener run started so far has finished."""
+        with self._lock:
+            futures = list(self._futures)
+        _, pending = wait_for_futures(futures, timeout=timeout)
+        assert not pending, (
+            f"{len(pending)} listener runs still going after {timeout} s"
+        )

@@ -42,11 +42,16 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def require_incident(session: Session, actor: Actor) -> Incident:
+def require_incident(session: Session, actor: Actor, *, lock: bool = False) -> Incident:
+    """Return the incident of the actor's channel; `lock` before changing it.
+
+    Locking makes concurrent writers to one incident wait for each other instead of
+    failing on the version check.
+    """
     incident = incidents.find_by_channel(session, actor.team_id, actor.channel_id)
     if incident is None:
         raise UserError(NOT_IN_INCIDENT)
-    return incident
+    return incidents.lock_incident(session, incident.id) if lock else incident
 
 
 def find_incident(session: Session, actor: Actor, reference: str) -> Incident:

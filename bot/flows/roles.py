@@ -48,7 +48,7 @@ def assign(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
     user_id = resolve_user(runtime, words[1])
     now = utc_now()
     with transaction(runtime.sessions) as session:
-        incident = require_incident(session, actor)
+        incident = require_incident(session, actor, lock=True)
         previous = incidents.assign_role(
             session, incident, role, user_id, by=actor.user_id, now=now
         )

@@ -50,7 +50,7 @@ def update_status(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -
         raise UserError(f"Write the update after the status. {STATUS_USAGE}")
     now = utc_now()
     with transaction(runtime.sessions) as session:
-        incident = require_incident(session, actor)
+        incident = require_incident(session, actor, lock=True)
         if incident.status == RESOLVED:
             raise UserError("This incident is resolved. Run `/incident reopen` first.")
         incident.status = status
@@ -66,8 +66,10 @@ def update_status(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -
             now=now,
         )
     message = views.status_update(incident, status, actor.user_id, text.strip())
-    publish(runtime, incident, message)
-    refresh_summary(runtime, incident.id)
+    try:
+        publish(runtime, incident, message)
+    finally:
+        refresh_summary(runtime, incident.id)
     reply("Status update posted.")
 
 
@@ -82,7 +84,7 @@ def publish(runtime: Runtime, incident: Incident, message: views.Message) -> Non
 def resolve(runtime: Runtime, actor: Actor, summary: str, reply: Reply) -> None:
     now = utc_now()
     with transaction(runtime.sessions) as session:
-        incident = require_incident(session, actor)
+        incident = require_incident(session, actor, lock=True)
         if incident.status == RESOLVED:
             raise UserError(
                 f"{incident_reference(incident.number)} is already resolved. "
@@ -105,8 +107,10 @@ def resolve(runtime: Runtime, actor: Actor, summary: str, reply: Reply) -> None:
         )
     metrics = compute_metrics(instants(incident))
     log.info("incident %s resolved", incident.id)
-    publish(runtime, incident, views.resolution(incident, metrics, actor.user_id))
-    refresh_summary(runtime, incident.id)
+    try:
+        publish(runtime, incident, views.resolution(incident, metrics, actor.user_id))
+    finally:
+        refresh_summary(runtime, incident.id)
     reply(f"{incident_reference(incident.number)} is resolved.")
 
 
@@ -124,7 +128,7 @@ def instants(incident: Incident) -> Instants:
 def reopen(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
     now = utc_now()
     with transaction(runtime.sessions) as session:
-        incident = require_incident(session, actor)
+        incident = require_incident(session, actor, lock=True)
         if incident.status != RESOLVED:
             raise UserError(f"{incident_reference(incident.number)} is not resolved.")
         incident.status = INVESTIGATING

@@ -22,6 +22,7 @@ from bot.incidents.lifecycle import MILESTONES
 from bot.incidents.timeparse import TimeParseError, parse_optional_when, parse_when
 from bot.runtime import Runtime
 from bot.slack import api, views
+from bot.slack.blocks import unescape_slack_text
 from bot.store import incidents
 from bot.store.db import transaction
 from bot.store.models import Incident
@@ -46,7 +47,7 @@ def record(
 ) -> Incident:
     now = utc_now()
     with transaction(runtime.sessions) as session:
-        incident = require_incident(session, actor)
+        incident = require_incident(session, actor, lock=True)
         incidents.add_event(
             session,
             incident,
@@ -92,7 +93,7 @@ def milestone(
     attribute = MILESTONES[name]
     now = utc_now()
     with transaction(runtime.sessions) as session:
-        incident = require_incident(session, actor)
+        incident = require_incident(session, actor, lock=True)
         previous = getattr(incident, attribute)
         setattr(incident, attribute, when)
         incident.updated_at = now
@@ -159,7 +160,7 @@ def pin_message(runtime: Runtime, team_id: str, channel: str, ts: str, by: str) 
             kind="pinned",
             occurred_at=datetime.fromtimestamp(float(ts), UTC),
             actor_id=str(message.get("user") or "") or None,
-            text=str(message.get("text", "")),
+            text=unescape_slack_text(str(message.get("text", ""))),
             data={"permalink": permalink, "pinned_by": by, "ts": ts},
             source_key=message_source(channel, ts),
             now=now,
@@ -191,8 +192,9 @@ def fetch_message(runtime: Runtime, channel: str, ts: str) -> dict[str, object]:
         for message in answer.get("messages") or []:
             if message.get("ts") == ts:
                 return dict(message)
+        # Slack puts the thread's parent first, so narrow the range to the reply.
         answer = runtime.client.conversations_replies(
-            channel=channel, ts=ts, inclusive=True, limit=1
+            channel=channel, ts=ts, oldest=ts, latest=ts, inclusive=True
         )
         for message in answer.get("messages") or []:
             if message.get("ts") == ts:

@@ -191,7 +191,12 @@ def find_by_number(session: Session, team_id: str, number: int) -> Incident | No
 
 def lock_incident(session: Session, incident_id: int) -> Incident:
     """Load an incident for update; other writers wait until this transaction ends."""
-    statement = select(Incident).where(Incident.id == incident_id).with_for_update()
+    statement = (
+        select(Incident)
+        .where(Incident.id == incident_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     return session.scalars(statement).one()
 
 

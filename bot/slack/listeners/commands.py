@@ -16,7 +16,12 @@ from bot.flows.declare import DeclareRequest, declare
 from bot.incidents.lifecycle import MILESTONES
 from bot.runtime import Runtime
 from bot.slack import views
-from bot.slack.blocks import escape_mrkdwn, paragraphs, section
+from bot.slack.blocks import (
+    escape_mrkdwn,
+    paragraphs,
+    section,
+    unescape_slack_text,
+)
 from bot.slack.commands import (
     SUBCOMMANDS,
     CommandRequest,
@@ -119,7 +124,8 @@ def register(app: App, runtime: Runtime) -> None:
     def on_command(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         ack()
         request = parse_command(
-            command.get("text", ""),
+            # Slack escapes &, < and > in command text; store what the person typed.
+            unescape_slack_text(command.get("text", "")),
             team_id=command["team_id"],
             channel_id=command["channel_id"],
             user_id=command["user_id"],

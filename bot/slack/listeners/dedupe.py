@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -21,8 +23,12 @@ def delivery_key(body: dict[str, Any]) -> str | None:
     if body.get("type") == "event_callback" and body.get("event_id"):
         return f"event:{body['event_id']}"
     if body.get("type") == "view_submission":
+        # The values are part of the key: a form corrected after a validation error
+        # is a new submission, while a double click repeats the same values.
         view = body.get("view") or {}
-        return f"view:{view.get('id')}:{view.get('hash')}"
+        state = json.dumps(view.get("state"), sort_keys=True).encode()
+        digest = hashlib.sha256(state).hexdigest()[:16]
+        return f"view:{view.get('id')}:{digest}"
     if body.get("command") and body.get("trigger_id"):
         return f"command:{body['trigger_id']}"
     if body.get("type") == "block_actions" and body.get("trigger_id"):
