@@ -25,7 +25,7 @@ from bot.web import SLACK_EVENTS_PATH, WebApp
 
 log = logging.getLogger(__name__)
 
-# Bolt runs each listener, ack included, on this pool, and the HTTP answer waits for
+# Bolt runs each listener, ack included, on this pool, and the HTTP response waits for
 # the ack. Listeners ack first and then call Slack, so a pool exhausted by slow Slack
 # calls would delay acks past Slack's three seconds: keep it well above the number of
 # requests expected at once.
@@ -82,7 +82,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
     )
     bolt = App(
         client=client,
-        # Bolt's annotation says AuthorizeResult, but it answers a None result (a
+        # Bolt's annotation names AuthorizeResult, but it handles a None result (a
         # team this bot does not serve) with its "not installed" message.
         authorize=make_authorize(client),  # type: ignore[arg-type]
         signing_secret=settings.slack_signing_secret or None,

@@ -77,7 +77,7 @@ def serve(app: Warroom) -> None:
         scheduler.shutdown(wait=False)
         if socket_mode is not None:
             socket_mode.close()
-        # Finish in-flight requests before closing the sockets they answer on.
+        # Finish in-flight requests before closing the sockets they use.
         http.task_dispatcher.shutdown()
         http.close()
         app.close()

@@ -30,7 +30,7 @@ Route = Callable[["WSGIEnvironment"], tuple[int, dict[str, Any]]]
 
 
 class WebApp:
-    """Routes `POST /slack/events` to Bolt and answers `/healthz` and `/readyz`."""
+    """Routes `POST /slack/events` to Bolt and serves `/healthz` and `/readyz`."""
 
     def __init__(
         self,
@@ -69,7 +69,7 @@ class WebApp:
     def slack_request(
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
-        """Check size and signature here, so Bolt only ever sees Slack's requests."""
+        """Check size and signature here, so Bolt only receives verified requests."""
         assert self.slack is not None
         body = _read_body(environ)
         if body is None:

@@ -130,7 +130,7 @@ def test_oversized_body_is_413(running_bot):
     assert running_bot.fake_slack.calls == []
 
 
-def test_other_workspace_is_refused(running_bot):
+def test_other_workspace_is_rejected(running_bot):
     fake = running_bot.fake_slack
     first = slash_command_body("help", response_url=fake.response_url("mine"))
     running_bot.post(first, "application/x-www-form-urlencoded")

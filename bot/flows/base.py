@@ -1,4 +1,4 @@
-"""What every flow needs: who is acting, the clock, and the incident in context."""
+"""Shared flow helpers: the acting person, the clock, and the incident in context."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from bot.store.models import Incident
 
 log = logging.getLogger(__name__)
 
-# Ephemeral answers to the person who made the request: plain text, or a message.
+# Ephemeral replies to the person who made the request: plain text, or a message.
 Reply = Callable[[str], None]
 ReplyBlocks = Callable[[views.Message], None]
 

@@ -121,10 +121,10 @@ def invite_responders(runtime: Runtime, channel: str, reporter: str) -> list[str
             users.add(user_id)
     for group in responders.groups:
         users.update(api.group_members(runtime.client, group))
-    refused = api.invite(runtime.client, channel, users)
-    if refused:
-        log.warning("Slack refused to invite %s to %s", ",".join(refused), channel)
-        problems.append("Slack refused to invite " + ", ".join(refused) + ".")
+    rejected = api.invite(runtime.client, channel, users)
+    if rejected:
+        log.warning("Slack rejected inviting %s to %s", ",".join(rejected), channel)
+        problems.append("Slack rejected the invitation of " + ", ".join(rejected) + ".")
     return problems
 
 

@@ -106,7 +106,7 @@ def may_confirm(runtime: Runtime, user_id: str, commander: str | None) -> bool:
 
 
 def confirm(runtime: Runtime, actor: Actor, value: str, message_ts: str) -> str:
-    """Handle a severity button; return the ephemeral answer for the clicker."""
+    """Handle a severity button and return the ephemeral reply for the clicker."""
     choice = json.loads(value)
     incident_id, level = int(choice["incident"]), int(choice["level"])
     reason = str(choice.get("reason", ""))

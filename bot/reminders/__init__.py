@@ -1,1 +1,1 @@
-"""Scheduled work: periodic sweeps that act on what the database says is due."""
+"""Scheduled work: periodic sweeps that act on what the database records as due."""

@@ -78,7 +78,7 @@ def create_channel(
 
 
 def invite(client: SlackClient, channel: str, users: Iterable[str]) -> list[str]:
-    """Invite users who are not yet members; return the ids Slack refused."""
+    """Invite users who are not yet members; return the ids Slack rejected."""
     wanted = sorted(set(users))
     if not wanted:
         return []
@@ -93,11 +93,11 @@ def invite(client: SlackClient, channel: str, users: Iterable[str]) -> list[str]
         if code in {"cant_invite_self"} and len(wanted) == 1:
             return []
         raise SlackCallError("conversations.invite", code) from error
-    refused = []
+    rejected = []
     for problem in answer.get("errors") or []:
         if problem.get("error") not in {"already_in_channel", "cant_invite_self"}:
-            refused.append(str(problem.get("user", "?")))
-    return refused
+            rejected.append(str(problem.get("user", "?")))
+    return rejected
 
 
 def user_id_for_email(client: SlackClient, email: str) -> str | None:
@@ -126,7 +126,7 @@ def group_members(client: SlackClient, group_id: str) -> list[str]:
 
 
 class UserDirectory:
-    """Caches users.info answers: time zones and names change rarely."""
+    """Cache of users.info responses, because time zones and names change rarely."""
 
     def __init__(self, client: SlackClient) -> None:
         self.client = client

@@ -38,7 +38,7 @@ CONTEXT_ELEMENT_LIMIT = 3000
 # A message contains at most 50 blocks. Slack truncates a fallback `text` longer than
 # 40,000 characters instead of rejecting it (slack_sdk's Message logs an error).
 MAX_MESSAGE_BLOCKS = 50
-# NOTE: Slack answers msg_blocks_too_long above a total it does not document; reports
+# NOTE: Slack returns msg_blocks_too_long above a total it does not document; reports
 # on slackapi/bolt-js put it near 13,000 characters, so this stays below that.
 MESSAGE_BLOCKS_TEXT_BUDGET = 12000
 NOTE_RESERVE = 200
@@ -339,7 +339,7 @@ def fit_blocks(
 
     Slack rejects a message with too many blocks (`invalid_blocks`) and one whose
     blocks hold too much text together (`msg_blocks_too_long`). Blocks past either
-    limit are left out, and a closing note says how many.
+    limit are left out, and a closing note gives their number.
     """
     if limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}.")

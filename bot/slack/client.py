@@ -23,9 +23,9 @@ from slack_sdk.http_retry.state import RetryState
 
 log = logging.getLogger(__name__)
 
-# Enough to ride out a short rate-limit window; a call that still fails, or whose
-# Retry-After exceeds the cap, is reported to the caller instead of holding a
-# listener thread for minutes.
+# Enough to ride out a short rate-limit window. A call that still fails, or whose
+# Retry-After exceeds the cap, is reported to the caller, because holding a listener
+# thread for minutes would delay other work.
 RATE_LIMIT_RETRIES = 3
 MAX_RETRY_AFTER_SECONDS = 10
 CONNECTION_RETRIES = 2
@@ -33,7 +33,7 @@ TIMEOUT_SECONDS = 10
 
 
 class CappedRateLimitRetryHandler(RateLimitErrorRetryHandler):
-    """Retry HTTP 429 answers whose Retry-After is at most MAX_RETRY_AFTER_SECONDS."""
+    """Retry HTTP 429 responses whose Retry-After is at most MAX_RETRY_AFTER_SECONDS."""
 
     def _can_retry(
         self,

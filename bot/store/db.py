@@ -68,7 +68,7 @@ def make_engine(url: str, **options: Any) -> Engine:
     options.setdefault("pool_pre_ping", True)
     connect_args = options.setdefault("connect_args", {})
     connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
-    # A server that accepts the connection but stops answering fails after this,
+    # A server that accepts the connection but stops responding fails after this,
     # instead of holding the request thread until the kernel gives up.
     connect_args.setdefault("tcp_user_timeout", CONNECT_TIMEOUT_SECONDS * 1000)
     return create_engine(parsed, **options)
@@ -176,7 +176,7 @@ def is_reachable(engine: Engine, timeout: float = READY_TIMEOUT_SECONDS) -> bool
     try:
         _probe_pool.submit(_select_one, engine).result(timeout=timeout)
     except FutureTimeout:
-        log.warning("database did not answer within %s s", timeout)
+        log.warning("database query timed out after %s s", timeout)
         return False
     except SQLAlchemyError as error:
         log.warning("database is not reachable: %s", error.__class__.__name__)

@@ -118,7 +118,7 @@ class TimelineEvent(Base):
 
 
 class RoleAssignment(Base):
-    """Who held a role (commander, scribe, comms) and from when to when."""
+    """A role holder (commander, scribe, comms) and the period they held it."""
 
     __tablename__ = "role_assignments"
     __table_args__ = (Index(None, "incident_id", "role"),)

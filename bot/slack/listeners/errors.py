@@ -28,7 +28,7 @@ def report(respond: Respond | None, error: Exception) -> None:
     """Log `error` and tell the user what went wrong, once."""
     error_id = new_error_id()
     if isinstance(error, UserError):
-        log.info("request refused [%s]: %s", error_id, error)
+        log.info("request rejected [%s]: %s", error_id, error)
         text = str(error)
     elif isinstance(error, WarroomError):
         log.warning("request failed [%s]: %s", error_id, error)
@@ -60,7 +60,7 @@ def reported(respond: Respond | None) -> Iterator[None]:
     """Report any failure of the block to the user instead of raising it.
 
     Listeners acknowledge first and work afterwards. Bolt 1.30 can lose that
-    acknowledgement when the listener raises later (the HTTP answer becomes 404),
+    acknowledgement when the listener raises later (the HTTP response becomes 404),
     so listeners turn their own failures into messages here, at the edge.
     """
     try:
