@@ -17,6 +17,7 @@ TABLES = {
     "role_assignments",
     "action_items",
     "slack_deliveries",
+    "reminders",
     "alembic_version",
 }
 NOW = datetime(2026, 12, 4, 15, 30, tzinfo=UTC)

@@ -113,6 +113,20 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "Show the timeline in your time zone.",
         "timeline",
     ),
+    _sub(
+        "action",
+        "action <text> [@owner] [due <date>] [P0-P3] [prevent|detect|mitigate|process]",
+        "Add an action item; the owner (you by default) gets a direct message and "
+        "reminders.",
+        "action add an index on orders.created_at @jane due fri P1 prevent",
+    ),
+    _sub(
+        "actions",
+        "actions [mine]",
+        "List the incident's action items with done, snooze and reassign buttons; "
+        "`mine` lists your open items across incidents.",
+        "actions mine",
+    ),
     _sub("list", "list", "List open incidents, newest first.", "list"),
     _sub("show", "show [INC-n]", "Show an incident's summary.", "show INC-12"),
     _sub("help", "help", "List the commands with examples.", "help"),

@@ -45,8 +45,22 @@ EVENTS = frozenset({REACTION_ADDED, REACTION_REMOVED})
 # Slack requires distinct action ids within one actions block.
 SEVERITY_ACTION_PREFIX = "severity_confirm_"
 SEVERITY_ACTION = re.compile(rf"^{SEVERITY_ACTION_PREFIX}[1-9]$")
+# Buttons and the user menu on action items and their reminders; the value is the
+# action item's id.
+ACTION_ITEM_DONE = "action_item_done"
+ACTION_ITEM_SNOOZE_DAY = "action_item_snooze_1d"
+ACTION_ITEM_SNOOZE_WEEK = "action_item_snooze_1w"
+ACTION_ITEM_REASSIGN = "action_item_reassign"
 # Block Kit action ids the bot listens for.
-ACTIONS = frozenset({SEVERITY_ACTION})
+ACTIONS = frozenset(
+    {
+        SEVERITY_ACTION,
+        ACTION_ITEM_DONE,
+        ACTION_ITEM_SNOOZE_DAY,
+        ACTION_ITEM_SNOOZE_WEEK,
+        ACTION_ITEM_REASSIGN,
+    }
+)
 
 DECLARE_VIEW = "declare_incident"
 # Modal callback ids the bot listens for.

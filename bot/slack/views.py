@@ -26,8 +26,14 @@ from bot.slack.blocks import (
     section,
     truncate,
 )
-from bot.slack.ids import SEVERITY_ACTION_PREFIX
-from bot.store.models import Incident, TimelineEvent
+from bot.slack.ids import (
+    ACTION_ITEM_DONE,
+    ACTION_ITEM_REASSIGN,
+    ACTION_ITEM_SNOOZE_DAY,
+    ACTION_ITEM_SNOOZE_WEEK,
+    SEVERITY_ACTION_PREFIX,
+)
+from bot.store.models import ActionItem, Incident, TimelineEvent
 
 FALLBACK_LIMIT = 3000
 
@@ -255,3 +261,63 @@ def announcement(incident: Incident) -> Message:
         f"· <#{incident.channel_id}>"
     )
     return Message(truncate(text, FALLBACK_LIMIT), [section(markdown)])
+
+
+def action_controls(item: ActionItem) -> dict[str, object]:
+    """Done, snooze and reassign controls for one action item."""
+    value = str(item.id)
+    reassign = {
+        "type": "users_select",
+        "action_id": ACTION_ITEM_REASSIGN,
+        "placeholder": {"type": "plain_text", "text": "Reassign"},
+    }
+    return actions(
+        button("Done", ACTION_ITEM_DONE, value, style="primary"),
+        button("Snooze 1 day", ACTION_ITEM_SNOOZE_DAY, value),
+        button("Snooze 1 week", ACTION_ITEM_SNOOZE_WEEK, value),
+        reassign,
+        block_id=f"action_item_{item.id}",
+    )
+
+
+def action_line(item: ActionItem, reference: str) -> str:
+    category = f" · {item.category}" if item.category else ""
+    due = f"due {item.due_on}" if item.due_on else "no due date"
+    owner = mention(item.owner_id)
+    return (
+        f"*#{item.id}* {item.priority}{category} · {escape_mrkdwn(item.text)}\n"
+        f"{reference} · {owner} · {due} · {item.status}"
+    )
+
+
+def action_list(
+    title: str, items: Sequence[ActionItem], references: dict[int, str]
+) -> Message:
+    if not items:
+        return Message(title, [header(title), section("No action items.")])
+    blocks: list[dict[str, object]] = [header(title)]
+    for item in items:
+        blocks.append(section(truncate(action_line(item, references[item.id]), 2900)))
+        if item.status == "open":
+            blocks.append(action_controls(item))
+    return Message(title, fit_blocks(blocks))
+
+
+REMINDER_INTROS = {
+    "action_assigned": "You own a new action item",
+    "action_due": "Due today",
+    "action_snoozed": "Snoozed reminder",
+    "action_overdue": "Overdue",
+}
+
+
+def action_reminder(kind: str, item: ActionItem, reference: str, note: str) -> Message:
+    intro = REMINDER_INTROS.get(kind, "Reminder")
+    text = f"{intro}: {reference} action #{item.id}, {item.text}"
+    blocks: list[dict[str, object]] = [
+        section(f"*{intro}*\n{action_line(item, reference)}"),
+        action_controls(item),
+    ]
+    if note:
+        blocks.append(context(escape_mrkdwn(note)))
+    return Message(truncate(text, FALLBACK_LIMIT), fit_blocks(blocks))

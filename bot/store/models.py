@@ -151,8 +151,44 @@ class ActionItem(Base):
     created_by: Mapped[str] = mapped_column(USER_ID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Reminders wait until this instant after someone pressed snooze.
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     incident: Mapped[Incident] = relationship(back_populates="action_items")
+
+
+class Reminder(Base):
+    """A message due at a moment; sent once, by whichever replica claims it first.
+
+    `subject` names what the reminder is about (e.g. "action:12"), and together with
+    `kind` and `due_at` it is unique, so replicas planning the same reminder store it
+    once. A replica claims a due reminder by setting `claimed_until`; it is marked
+    `sent_at` only after Slack accepted the message, and a claim that expires (a
+    crashed replica) lets another replica retry it.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("kind", "subject", "due_at"),
+        Index(None, "sent_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    kind: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(60))
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    action_item_id: Mapped[int | None] = mapped_column(ForeignKey("action_items.id"))
+    recipient_id: Mapped[str] = mapped_column(USER_ID)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set after a failed attempt: the next try waits until then.
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))
 
 
 class SlackDelivery(Base):

@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 
-from bot.flows import listing, roles, severity, status, timeline
+from bot.flows import actions, listing, roles, severity, status, timeline
 from bot.flows.base import Actor, Reply, ReplyBlocks
 from bot.flows.declare import DeclareRequest, declare
 from bot.incidents.lifecycle import MILESTONES
@@ -115,6 +115,8 @@ HANDLERS: dict[str, Handler] = {
     "reopen": text_handler(status.reopen),
     "timeline": blocks_handler(timeline.show),
     "list": blocks_handler(listing.list_open),
+    "action": text_handler(actions.add),
+    "actions": blocks_handler(actions.list_items),
     "show": blocks_handler(listing.show),
     **{name: milestone_handler(name) for name in MILESTONES},
 }

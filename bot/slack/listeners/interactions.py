@@ -10,7 +10,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserError
-from bot.flows import severity, timeline
+from bot.flows import actions, severity, timeline
 from bot.flows.base import Actor
 from bot.flows.declare import declare
 from bot.runtime import Runtime
@@ -30,6 +30,16 @@ def register(app: App, runtime: Runtime) -> None:
             answer = severity.confirm(
                 runtime, actor, action["value"], body["container"]["message_ts"]
             )
+            respond(text=answer, response_type="ephemeral", replace_original=False)
+
+    def on_action_item(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        action = body["actions"][0]
+        channel = (body.get("channel") or {}).get("id", "")
+        actor = Actor(body["team"]["id"], body["user"]["id"], channel)
+        with reported(respond):
+            item_id, what, value = read_item_action(action)
+            answer = actions.change(runtime, actor, item_id, what, value)
             respond(text=answer, response_type="ephemeral", replace_original=False)
 
     def on_declare_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -68,8 +78,24 @@ def register(app: App, runtime: Runtime) -> None:
 
     app.action(ids.SEVERITY_ACTION)(on_severity)
     app.view(ids.DECLARE_VIEW)(on_declare_submit)
+    app.action(ids.ACTION_ITEM_DONE)(on_action_item)
+    app.action(ids.ACTION_ITEM_SNOOZE_DAY)(on_action_item)
+    app.action(ids.ACTION_ITEM_SNOOZE_WEEK)(on_action_item)
+    app.action(ids.ACTION_ITEM_REASSIGN)(on_action_item)
     app.event(ids.REACTION_ADDED)(on_reaction_added)
     app.event(ids.REACTION_REMOVED)(on_reaction_removed)
+
+
+def read_item_action(action: dict[str, Any]) -> tuple[int, str, str]:
+    """Return (action item id, change, value) for a button or the user menu."""
+    action_id = action["action_id"]
+    if action_id == ids.ACTION_ITEM_REASSIGN:
+        item_id = str(action.get("block_id", "")).removeprefix("action_item_")
+        return int(item_id), "reassign", str(action["selected_user"])
+    if action_id == ids.ACTION_ITEM_DONE:
+        return int(action["value"]), "done", ""
+    length = "1d" if action_id == ids.ACTION_ITEM_SNOOZE_DAY else "1w"
+    return int(action["value"]), "snooze", length
 
 
 def is_timeline_reaction(

@@ -1,0 +1,132 @@
+"""One scheduler tick: plan overdue reminders, claim what is due, send it.
+
+Every step reads and writes the database, so ticks on several replicas, or a tick
+after a restart, send each reminder once. The exception is a replica that dies after
+Slack accepted a message but before it recorded that: the claim expires and the
+reminder is sent again (at least once, not exactly once, in that window).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+
+from bot.flows.actions import OPEN, subject
+from bot.flows.base import user_zone
+from bot.incidents.lifecycle import COMMANDER
+from bot.incidents.naming import incident_reference
+from bot.incidents.schedule import overdue_reminders
+from bot.runtime import Runtime
+from bot.slack import api, views
+from bot.store import incidents
+from bot.store import reminders as reminder_store
+from bot.store.db import transaction
+from bot.store.models import ActionItem, Incident, Reminder
+
+log = logging.getLogger(__name__)
+
+BATCH = 100
+# Errors that mean the recipient cannot be reached; the commander is told instead.
+UNREACHABLE = frozenset(
+    {"user_not_found", "account_inactive", "channel_not_found", "is_archived"}
+)
+
+
+def tick(runtime: Runtime, now: datetime, worker: str) -> int:
+    """Run one tick; return how many reminders Slack accepted."""
+    plan_overdue(runtime, now)
+    with transaction(runtime.sessions) as session:
+        claimed = reminder_store.claim_due(session, now=now, worker=worker, limit=BATCH)
+    return sum(deliver(runtime, reminder_id, worker, now) for reminder_id in claimed)
+
+
+def plan_overdue(runtime: Runtime, now: datetime) -> None:
+    """Give each open, overdue item without a pending reminder its next one."""
+    with runtime.sessions() as session:
+        items = session.scalars(
+            select(ActionItem).where(
+                ActionItem.status == OPEN,
+                ActionItem.due_on.is_not(None),
+                ActionItem.owner_id.is_not(None),
+            )
+        ).all()
+        waiting = [
+            item
+            for item in items
+            if not reminder_store.has_pending(session, subject(item))
+        ]
+    for item in waiting:
+        assert item.owner_id is not None and item.due_on is not None
+        zone = user_zone(runtime, item.owner_id)
+        moment = overdue_reminders(item.due_on, now=now, zone=zone)
+        if moment is None:
+            continue
+        if item.snoozed_until is not None and moment < item.snoozed_until:
+            continue
+        with transaction(runtime.sessions) as session:
+            reminder_store.plan(
+                session,
+                team_id=item.team_id,
+                kind="action_overdue",
+                subject=subject(item),
+                incident_id=item.incident_id,
+                recipient_id=item.owner_id,
+                due_at=moment,
+                action_item_id=item.id,
+            )
+
+
+def deliver(runtime: Runtime, reminder_id: int, worker: str, now: datetime) -> bool:
+    with runtime.sessions() as session:
+        reminder = session.get(Reminder, reminder_id)
+        assert reminder is not None
+        item = session.get(ActionItem, reminder.action_item_id or -1)
+        incident = session.get(Incident, reminder.incident_id)
+        assert incident is not None
+        commander = incidents.current_roles(session, incident).get(COMMANDER)
+        reference = incident_reference(incident.number)
+    if item is None or item.status != OPEN:
+        with transaction(runtime.sessions) as session:
+            reminder_store.cancel(session, reminder_id)
+        return False
+    message = views.action_reminder(reminder.kind, item, reference, "")
+    error = send(runtime, reminder.recipient_id, message)
+    if error in UNREACHABLE and commander and commander != reminder.recipient_id:
+        log.warning(
+            "reminder %s: <@%s> is unreachable (%s); telling the commander",
+            reminder_id,
+            reminder.recipient_id,
+            error,
+        )
+        note = f"Sent to you because <@{reminder.recipient_id}> cannot be reached."
+        message = views.action_reminder(reminder.kind, item, reference, note)
+        error = send(runtime, commander, message)
+    if error is None:
+        return finish(runtime, reminder_id, worker, now)
+    log.warning("reminder %s not sent: %s; will retry", reminder_id, error)
+    with transaction(runtime.sessions) as session:
+        stored = session.get(Reminder, reminder_id)
+        assert stored is not None
+        reminder_store.release(session, stored, now=now, error=error)
+    return False
+
+
+def send(runtime: Runtime, user_id: str, message: views.Message) -> str | None:
+    """Send a direct message; return Slack's error code, or None on success."""
+    try:
+        runtime.client.chat_postMessage(
+            channel=user_id, text=message.text, blocks=message.blocks
+        )
+    except SlackApiError as error:
+        return api.error_code(error)
+    except OSError as error:
+        return f"connection failed: {error}"
+    return None
+
+
+def finish(runtime: Runtime, reminder_id: int, worker: str, now: datetime) -> bool:
+    with transaction(runtime.sessions) as session:
+        return reminder_store.mark_sent(session, reminder_id, worker=worker, now=now)

@@ -1,0 +1,290 @@
+"""Action items end to end, and their reminders with a controlled clock."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import make_settings
+from driver import COMMANDER, Driver
+
+from bot.app import create_app
+from bot.config import WarroomConfig
+from bot.reminders.runner import tick
+from bot.store.models import ActionItem, Reminder, TimelineEvent
+
+OWNER = "U0OWNER0001"
+FAR_OWNER = "U0AUCKLAND1"
+
+
+@pytest.fixture
+def settings(fake_slack, database_url):
+    return make_settings(fake_slack, database_url, config=WarroomConfig())
+
+
+@pytest.fixture
+def driver(running_bot, fake_slack):
+    fake_slack.add_user(COMMANDER, name="jane.doe", tz="Europe/Berlin")
+    fake_slack.add_user(OWNER, name="sam.owner", tz="America/Los_Angeles")
+    fake_slack.add_user(FAR_OWNER, name="kiri", tz="Pacific/Auckland")
+    return Driver(running_bot, fake_slack)
+
+
+def items(driver) -> list[ActionItem]:
+    with driver.bot.app.runtime.sessions() as session:
+        return session.query(ActionItem).order_by(ActionItem.id).all()
+
+
+def reminders(driver) -> list[Reminder]:
+    with driver.bot.app.runtime.sessions() as session:
+        return session.query(Reminder).order_by(Reminder.id).all()
+
+
+def direct_messages(fake_slack, user: str) -> list[str]:
+    return [
+        call.args["text"]
+        for call in fake_slack.calls_to("chat.postMessage")
+        if call.args["channel"] == user
+    ]
+
+
+def in_days(days: int) -> date:
+    return datetime.now(ZoneInfo("America/Los_Angeles")).date() + timedelta(days=days)
+
+
+def test_action_stored_with_options(driver):
+    incident = driver.declare("Checkout errors")
+    due = in_days(10)
+
+    reply = driver.command(
+        f"action add an index on orders <@{OWNER}|sam> due {due} P1 prevent",
+        channel=incident.channel_id,
+    )
+
+    (item,) = items(driver)
+    assert item.text == "add an index on orders"
+    assert item.owner_id == OWNER
+    assert item.due_on == due
+    assert item.priority == "P1"
+    assert item.category == "prevent"
+    assert f"Added action #{item.id}" in reply["text"]
+    with driver.bot.app.runtime.sessions() as session:
+        events = session.query(TimelineEvent).filter_by(kind="action").all()
+    assert [e.text for e in events] == [f"added action #{item.id}: {item.text}"]
+
+
+def test_reminders_planned_in_owner_zone(driver):
+    incident = driver.declare("Checkout errors")
+    due = in_days(10)
+
+    driver.command(
+        f"action rotate keys <@{OWNER}> due {due}", channel=incident.channel_id
+    )
+
+    kinds = {r.kind: r for r in reminders(driver)}
+    assert set(kinds) == {"action_assigned", "action_due"}
+    local = kinds["action_due"].due_at.astimezone(ZoneInfo("America/Los_Angeles"))
+    assert (local.date(), local.hour, local.minute) == (due, 9, 0)
+
+
+def test_default_due_by_priority(driver):
+    incident = driver.declare("Checkout errors")
+
+    driver.command("action page the db team P0", channel=incident.channel_id)
+
+    (item,) = items(driver)
+    assert item.owner_id == COMMANDER
+    berlin_today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    assert item.due_on == berlin_today + timedelta(days=1)
+
+
+def test_actions_listed_by_priority(driver):
+    incident = driver.declare("Checkout errors")
+    driver.command("action write runbook P2", channel=incident.channel_id)
+    driver.command("action fix alert P0", channel=incident.channel_id)
+
+    reply = driver.command("actions", channel=incident.channel_id)
+
+    text = str(reply["blocks"])
+    assert text.index("fix alert") < text.index("write runbook")
+    assert "action_item_done" in text
+    assert "action_item_reassign" in text
+
+
+def test_bad_action_input_is_explained(driver):
+    incident = driver.declare("Checkout errors")
+
+    reply = driver.command("action fix it due someday", channel=incident.channel_id)
+
+    assert items(driver) == []
+    assert "someday" in reply["text"]
+
+
+def click_item(driver, item, action_id, *, user=COMMANDER, selected=None):
+    action = {"action_id": action_id, "block_id": f"action_item_{item.id}"}
+    if selected is None:
+        action["value"] = str(item.id)
+    else:
+        action["selected_user"] = selected
+        action["type"] = "users_select"
+    return driver.click("1717171717.000100", "D0FAKEDM001", action, user=user)
+
+
+def test_done_cancels_reminders(driver):
+    incident = driver.declare("Checkout errors")
+    driver.command(f"action rotate keys <@{OWNER}>", channel=incident.channel_id)
+    (item,) = items(driver)
+
+    _, answer = click_item(driver, item, "action_item_done")
+    _, again = click_item(driver, item, "action_item_done")
+
+    assert items(driver)[0].status == "done"
+    assert "Completed action" in answer["text"]
+    assert "already done" in again["text"]
+    pending = [r for r in reminders(driver) if r.sent_at is None and not r.cancelled]
+    assert pending == []
+
+
+def test_snooze_and_reassign(driver):
+    incident = driver.declare("Checkout errors")
+    driver.command(f"action rotate keys <@{OWNER}>", channel=incident.channel_id)
+    (item,) = items(driver)
+
+    click_item(driver, item, "action_item_snooze_1w")
+    click_item(driver, item, "action_item_reassign", selected=FAR_OWNER)
+
+    stored = items(driver)[0]
+    assert stored.owner_id == FAR_OWNER
+    assert stored.snoozed_until > datetime.now(UTC) + timedelta(days=6)
+    pending = [r for r in reminders(driver) if r.sent_at is None and not r.cancelled]
+    assert {r.kind for r in pending} == {"action_assigned", "action_snoozed"}
+    assert {r.recipient_id for r in pending} == {FAR_OWNER}
+
+
+def test_actions_mine_across_incidents(driver):
+    first = driver.declare("Checkout errors")
+    second = driver.declare("Search slow")
+    driver.command("action one", channel=first.channel_id)
+    driver.command("action two", channel=second.channel_id)
+
+    reply = driver.command("actions mine")
+
+    text = str(reply["blocks"])
+    assert "INC-1" in text
+    assert "INC-2" in text
+
+
+def test_assignment_reminder_sent_once(driver, fake_slack):
+    incident = driver.declare("Checkout errors")
+    driver.command(f"action rotate keys <@{OWNER}>", channel=incident.channel_id)
+    runtime = driver.bot.app.runtime
+    now = datetime.now(UTC)
+
+    first = tick(runtime, now, "worker-a")
+    second = tick(runtime, now + timedelta(seconds=30), "worker-a")
+
+    assert first == 1
+    assert second == 0
+    (message,) = direct_messages(fake_slack, OWNER)
+    assert "rotate keys" in message
+
+
+def test_due_and_overdue_reminders(driver, fake_slack):
+    incident = driver.declare("Checkout errors")
+    due = in_days(3)
+    driver.command(
+        f"action rotate keys <@{OWNER}> due {due}", channel=incident.channel_id
+    )
+    runtime = driver.bot.app.runtime
+    zone = ZoneInfo("America/Los_Angeles")
+    due_moment = datetime(due.year, due.month, due.day, 9, tzinfo=zone)
+
+    tick(runtime, datetime.now(UTC), "w")
+    early = tick(runtime, due_moment - timedelta(minutes=1), "w")
+    on_time = tick(runtime, due_moment + timedelta(minutes=1), "w")
+    planned = tick(runtime, due_moment + timedelta(days=1, hours=-1), "w")
+    next_day = due_moment + timedelta(days=1)
+    while next_day.weekday() >= 5:
+        next_day += timedelta(days=1)
+    overdue = tick(runtime, next_day + timedelta(minutes=1), "w")
+
+    assert (early, on_time, planned, overdue) == (0, 1, 0, 1)
+    texts = direct_messages(fake_slack, OWNER)
+    assert len(texts) == 3
+    assert texts[1].startswith("Due today")
+    assert texts[2].startswith("Overdue")
+
+
+def test_failed_send_is_retried(driver, fake_slack):
+    incident = driver.declare("Checkout errors")
+    driver.command(f"action rotate keys <@{OWNER}>", channel=incident.channel_id)
+    runtime = driver.bot.app.runtime
+    now = datetime.now(UTC)
+    fake_slack.fail("chat.postMessage", "internal_error")
+
+    failed = tick(runtime, now, "w")
+    too_soon = tick(runtime, now + timedelta(seconds=30), "w")
+    retried = tick(runtime, now + timedelta(minutes=2), "w")
+
+    assert (failed, too_soon, retried) == (0, 0, 1)
+    (reminder,) = [r for r in reminders(driver) if r.kind == "action_assigned"]
+    assert reminder.attempts == 1
+    assert reminder.sent_at is not None
+
+
+def test_unreachable_owner_goes_to_commander(driver, fake_slack):
+    incident = driver.declare("Checkout errors")
+    driver.command(f"action rotate keys <@{OWNER}>", channel=incident.channel_id)
+    fake_slack.fail("chat.postMessage", "account_inactive")
+
+    sent = tick(driver.bot.app.runtime, datetime.now(UTC), "w")
+
+    assert sent == 1
+    (message,) = direct_messages(fake_slack, COMMANDER)[-1:]
+    assert "rotate keys" in message
+
+
+def test_restart_sends_missed_once(driver, fake_slack, settings, engine):
+    incident = driver.declare("Checkout errors")
+    driver.command(f"action rotate keys <@{OWNER}>", channel=incident.channel_id)
+    later = datetime.now(UTC) + timedelta(hours=5)
+
+    restarted = create_app(settings, engine=engine)
+    try:
+        sent = tick(restarted.runtime, later, "after-restart")
+        again = tick(restarted.runtime, later, "after-restart")
+    finally:
+        restarted.executor.shutdown()
+
+    assert (sent, again) == (1, 0)
+    assert len(direct_messages(fake_slack, OWNER)) == 1
+
+
+def test_two_schedulers_send_each_once(driver, fake_slack, settings, engine):
+    incident = driver.declare("Checkout errors")
+    for number in range(30):
+        driver.command(f"action task {number} <@{OWNER}>", channel=incident.channel_id)
+    replicas = [create_app(settings, engine=engine) for _ in range(2)]
+    now = datetime.now(UTC)
+    totals = []
+
+    def run(app, name):
+        totals.append(sum(tick(app.runtime, now, name) for _ in range(3)))
+
+    threads = [
+        threading.Thread(target=run, args=(app, f"replica-{index}"))
+        for index, app in enumerate(replicas)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for app in replicas:
+        app.executor.shutdown()
+
+    texts = direct_messages(fake_slack, OWNER)
+    assert sum(totals) == 30
+    assert len(texts) == 30
+    assert len(set(texts)) == 30
