@@ -39,6 +39,13 @@ DEFAULT_SEVERITIES = (
 )
 
 
+DEFAULT_STATUS_CADENCE = (
+    (1, timedelta(minutes=30)),
+    (2, timedelta(hours=1)),
+    (3, timedelta(hours=4)),
+)
+
+
 @dataclass(frozen=True)
 class Responders:
     users: tuple[str, ...] = ()
@@ -63,6 +70,9 @@ class WarroomConfig:
     timeline_emoji: str = "pushpin"
     # None keeps channels open; otherwise they are archived this long after resolution.
     archive_channel_after: timedelta | None = None
+    # Severity level → how long without a status update before the commander is
+    # reminded; a level missing here gets no reminders.
+    status_update_every: tuple[tuple[int, timedelta], ...] = DEFAULT_STATUS_CADENCE
     responders: Responders = field(default_factory=Responders)
     severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
     services: tuple[Service, ...] = ()
@@ -180,6 +190,7 @@ TOP_KEYS = {
     "announcement_channel": "channel where new incidents are announced",
     "timeline_emoji": "reaction that adds a message to the timeline",
     "archive_channel_after": "archive incident channels this long after resolution",
+    "status_update_every": "remind the commander after this long without an update",
     "responders": "people and user groups invited to every incident",
     "severities": "severity levels and what they mean",
     "services": "the services catalogue",
@@ -275,6 +286,10 @@ def _read_config(reader: _Reader, data: Any) -> WarroomConfig:
         config["archive_channel_after"] = _read_duration(
             reader, value, "archive_channel_after"
         )
+    if "status_update_every" in values:
+        config["status_update_every"] = _read_cadence(
+            reader, values["status_update_every"]
+        )
     if "responders" in values:
         config["responders"] = _read_responders(reader, values["responders"])
     if "severities" in values:
@@ -304,6 +319,22 @@ def _read_duration(reader: _Reader, value: Any, where: str) -> timedelta:
     if unit not in DURATION_UNITS or not amount.isdigit() or int(amount) == 0:
         raise reader.fail(where, f'"{text}" is not a duration', hint)
     return timedelta(**{DURATION_UNITS[unit]: int(amount)})
+
+
+def _read_cadence(reader: _Reader, value: Any) -> tuple[tuple[int, timedelta], ...]:
+    where = "status_update_every"
+    hint = "Map severity levels to durations, e.g. {1: 30m, 2: 1h, 4: never}."
+    if not isinstance(value, dict):
+        raise reader.fail(where, f"expected a mapping, got {_kind(value)}", hint)
+    cadence = []
+    for level, every in value.items():
+        key = _join(where, str(level))
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 9:
+            raise reader.fail(key, "expected a severity level from 1 to 9", hint)
+        if every in ("never", None):
+            continue
+        cadence.append((level, _read_duration(reader, every, key)))
+    return tuple(sorted(cadence))
 
 
 def _read_emoji(reader: _Reader, value: Any) -> str:

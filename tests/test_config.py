@@ -215,3 +215,19 @@ def test_archive_delay_parsed(tmp_path):
     config = load_config(write(tmp_path, "archive_channel_after: 2d\n"))
 
     assert config.archive_channel_after == timedelta(days=2)
+
+
+def test_status_cadence_parsed(tmp_path):
+    text = "status_update_every: {1: 15m, 2: 2h, 3: never}\n"
+
+    config = load_config(write(tmp_path, text))
+
+    assert config.status_update_every == (
+        (1, timedelta(minutes=15)),
+        (2, timedelta(hours=2)),
+    )
+
+
+def test_status_cadence_rejects_bad_level(tmp_path):
+    with pytest.raises(ConfigError, match="expected a severity level from 1 to 9"):
+        load_config(write(tmp_path, "status_update_every: {SEV1: 15m}\n"))

@@ -16,9 +16,11 @@ from sqlalchemy import select
 
 from bot.flows.actions import OPEN, subject
 from bot.flows.base import user_zone
-from bot.incidents.lifecycle import COMMANDER
+from bot.incidents.lifecycle import COMMANDER, RESOLVED
 from bot.incidents.naming import incident_reference
 from bot.incidents.schedule import overdue_reminders
+from bot.reminders.status import KIND as STATUS_KIND
+from bot.reminders.status import plan_status_reminders
 from bot.runtime import Runtime
 from bot.slack import api, views
 from bot.store import incidents
@@ -38,6 +40,7 @@ UNREACHABLE = frozenset(
 def tick(runtime: Runtime, now: datetime, worker: str) -> int:
     """Run one tick; return how many reminders Slack accepted."""
     plan_overdue(runtime, now)
+    plan_status_reminders(runtime, now)
     with transaction(runtime.sessions) as session:
         claimed = reminder_store.claim_due(session, now=now, worker=worker, limit=BATCH)
     return sum(deliver(runtime, reminder_id, worker, now) for reminder_id in claimed)
@@ -88,10 +91,19 @@ def deliver(runtime: Runtime, reminder_id: int, worker: str, now: datetime) -> b
         assert incident is not None
         commander = incidents.current_roles(session, incident).get(COMMANDER)
         reference = incident_reference(incident.number)
+    if reminder.kind == STATUS_KIND:
+        if incident.status == RESOLVED:
+            return cancel(runtime, reminder_id)
+        message = views.status_reminder(incident, reminder.due_at)
+        return settle(
+            runtime,
+            reminder,
+            send(runtime, reminder.recipient_id, message),
+            worker,
+            now,
+        )
     if item is None or item.status != OPEN:
-        with transaction(runtime.sessions) as session:
-            reminder_store.cancel(session, reminder_id)
-        return False
+        return cancel(runtime, reminder_id)
     message = views.action_reminder(reminder.kind, item, reference, "")
     error = send(runtime, reminder.recipient_id, message)
     if error in UNREACHABLE and commander and commander != reminder.recipient_id:
@@ -104,13 +116,26 @@ def deliver(runtime: Runtime, reminder_id: int, worker: str, now: datetime) -> b
         note = f"Sent to you because <@{reminder.recipient_id}> cannot be reached."
         message = views.action_reminder(reminder.kind, item, reference, note)
         error = send(runtime, commander, message)
+    return settle(runtime, reminder, error, worker, now)
+
+
+def settle(
+    runtime: Runtime, reminder: Reminder, error: str | None, worker: str, now: datetime
+) -> bool:
+    """Record the outcome of a send: sent, or released for a later retry."""
     if error is None:
-        return finish(runtime, reminder_id, worker, now)
-    log.warning("reminder %s not sent: %s; will retry", reminder_id, error)
+        return finish(runtime, reminder.id, worker, now)
+    log.warning("reminder %s not sent: %s; will retry", reminder.id, error)
     with transaction(runtime.sessions) as session:
-        stored = session.get(Reminder, reminder_id)
+        stored = session.get(Reminder, reminder.id)
         assert stored is not None
         reminder_store.release(session, stored, now=now, error=error)
+    return False
+
+
+def cancel(runtime: Runtime, reminder_id: int) -> bool:
+    with transaction(runtime.sessions) as session:
+        reminder_store.cancel(session, reminder_id)
     return False
 
 

@@ -51,10 +51,15 @@ ACTION_ITEM_DONE = "action_item_done"
 ACTION_ITEM_SNOOZE_DAY = "action_item_snooze_1d"
 ACTION_ITEM_SNOOZE_WEEK = "action_item_snooze_1w"
 ACTION_ITEM_REASSIGN = "action_item_reassign"
+# Snooze buttons on the status-update reminder; the value is the incident's id.
+STATUS_SNOOZE_30M = "status_snooze_30m"
+STATUS_SNOOZE_1H = "status_snooze_1h"
 # Block Kit action ids the bot listens for.
 ACTIONS = frozenset(
     {
         SEVERITY_ACTION,
+        STATUS_SNOOZE_30M,
+        STATUS_SNOOZE_1H,
         ACTION_ITEM_DONE,
         ACTION_ITEM_SNOOZE_DAY,
         ACTION_ITEM_SNOOZE_WEEK,

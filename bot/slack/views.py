@@ -32,6 +32,8 @@ from bot.slack.ids import (
     ACTION_ITEM_SNOOZE_DAY,
     ACTION_ITEM_SNOOZE_WEEK,
     SEVERITY_ACTION_PREFIX,
+    STATUS_SNOOZE_1H,
+    STATUS_SNOOZE_30M,
 )
 from bot.store.models import ActionItem, Incident, TimelineEvent
 
@@ -321,3 +323,25 @@ def action_reminder(kind: str, item: ActionItem, reference: str, note: str) -> M
     if note:
         blocks.append(context(escape_mrkdwn(note)))
     return Message(truncate(text, FALLBACK_LIMIT), fit_blocks(blocks))
+
+
+def status_reminder(incident: Incident, due_at: datetime) -> Message:
+    reference = incident_reference(incident.number)
+    text = (
+        f"{reference} has had no status update since before "
+        f"{due_at:%H:%M} UTC. Post one with /incident status."
+    )
+    markdown = (
+        f"*{reference}* has had no status update for a while "
+        f"(due {slack_time(due_at)}). Post one in <#{incident.channel_id}> with "
+        "`/incident status <investigating|identified|monitoring> <update>`."
+    )
+    value = str(incident.id)
+    blocks = [
+        section(markdown),
+        actions(
+            button("Snooze 30 minutes", STATUS_SNOOZE_30M, value),
+            button("Snooze 1 hour", STATUS_SNOOZE_1H, value),
+        ),
+    ]
+    return Message(text, blocks)

@@ -72,6 +72,8 @@ class Incident(Base):
     summary_ts: Mapped[str | None] = mapped_column(String(32))
     resolution_summary: Mapped[str] = mapped_column(Text, default="")
     channel_archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The commander pressed snooze on the status-update reminder until then.
+    status_snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     declared_by: Mapped[str] = mapped_column(USER_ID)
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime())
     impact_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

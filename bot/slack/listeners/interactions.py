@@ -13,6 +13,7 @@ from bot.errors import UserError
 from bot.flows import actions, severity, timeline
 from bot.flows.base import Actor
 from bot.flows.declare import declare
+from bot.reminders import status as status_reminders
 from bot.runtime import Runtime
 from bot.slack import api, ids
 from bot.slack.listeners.errors import report, reported
@@ -40,6 +41,16 @@ def register(app: App, runtime: Runtime) -> None:
         with reported(respond):
             item_id, what, value = read_item_action(action)
             answer = actions.change(runtime, actor, item_id, what, value)
+            respond(text=answer, response_type="ephemeral", replace_original=False)
+
+    def on_status_snooze(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        action = body["actions"][0]
+        length = "30m" if action["action_id"] == ids.STATUS_SNOOZE_30M else "1h"
+        with reported(respond):
+            answer = status_reminders.snooze(
+                runtime, body["team"]["id"], int(action["value"]), length
+            )
             respond(text=answer, response_type="ephemeral", replace_original=False)
 
     def on_declare_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -78,6 +89,8 @@ def register(app: App, runtime: Runtime) -> None:
 
     app.action(ids.SEVERITY_ACTION)(on_severity)
     app.view(ids.DECLARE_VIEW)(on_declare_submit)
+    app.action(ids.STATUS_SNOOZE_30M)(on_status_snooze)
+    app.action(ids.STATUS_SNOOZE_1H)(on_status_snooze)
     app.action(ids.ACTION_ITEM_DONE)(on_action_item)
     app.action(ids.ACTION_ITEM_SNOOZE_DAY)(on_action_item)
     app.action(ids.ACTION_ITEM_SNOOZE_WEEK)(on_action_item)
