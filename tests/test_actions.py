@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import make_settings
-from driver import COMMANDER, Driver
+from driver import COMMANDER, Driver, view_submission
 
 from bot.app import create_app
 from bot.config import WarroomConfig
@@ -288,3 +288,64 @@ def test_two_schedulers_send_each_once(driver, fake_slack, settings, engine):
     assert sum(totals) == 30
     assert len(texts) == 30
     assert len(set(texts)) == 30
+
+
+def test_action_form_adds_item(driver, fake_slack):
+    incident = driver.declare("Checkout errors")
+
+    driver.command("action", channel=incident.channel_id, wait=False)
+    fake_slack.wait_for(lambda: fake_slack.calls_to("views.open"))
+    view = fake_slack.calls_to("views.open")[0].json_arg("view")
+    due = in_days(5)
+    payload = view_submission(
+        view,
+        {
+            "text": {"type": "plain_text_input", "value": "add a canary stage"},
+            "owner": {"type": "users_select", "selected_user": OWNER},
+            "due": {"type": "datepicker", "selected_date": due.isoformat()},
+            "priority": {
+                "type": "static_select",
+                "selected_option": {
+                    "text": {"type": "plain_text", "text": "P1"},
+                    "value": "P1",
+                },
+            },
+            "category": {"type": "static_select", "selected_option": None},
+        },
+    )
+    status, body = driver.submit(payload)
+
+    assert view["callback_id"] == "add_action_item"
+    assert status == 200
+    assert body is None
+    fake_slack.wait_for(lambda: items(driver))
+    (item,) = items(driver)
+    assert (item.text, item.owner_id, item.due_on, item.priority) == (
+        "add a canary stage",
+        OWNER,
+        due,
+        "P1",
+    )
+    assert item.category is None
+
+
+def test_action_form_needs_text(driver, fake_slack):
+    incident = driver.declare("Checkout errors")
+    driver.command("action", channel=incident.channel_id, wait=False)
+    fake_slack.wait_for(lambda: fake_slack.calls_to("views.open"))
+    view = fake_slack.calls_to("views.open")[0].json_arg("view")
+
+    status, body = driver.submit(
+        view_submission(
+            view,
+            {
+                "text": {"type": "plain_text_input", "value": "  "},
+                "owner": {"type": "users_select", "selected_user": OWNER},
+            },
+        )
+    )
+
+    assert status == 200
+    assert body["response_action"] == "errors"
+    assert "text" in body["errors"]
+    assert items(driver) == []

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,28 +41,48 @@ def subject(item: ActionItem) -> str:
 
 
 def add(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
+    """`/incident action <text> [@owner] [due <date>] [P0-P3] [category]`."""
     request = parse_action(argument)
     owner = actor.user_id
     if request.owner is not None:
         # The parser returns a user id for a mention and keeps a plain @name as is.
         named = request.owner.startswith("@")
         owner = resolve_user(runtime, request.owner) if named else request.owner
-    zone = user_zone(runtime, owner)
+    today = utc_now().astimezone(user_zone(runtime, owner)).date()
+    due = None if request.due is None else parse_due(request.due, today=today)
+    create(
+        runtime,
+        actor,
+        NewItem(request.text, owner, due, request.priority, request.category),
+        reply,
+    )
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """An action item as requested, with the owner resolved to a user id."""
+
+    text: str
+    owner: str
+    due: date | None
+    priority: str
+    category: str | None
+
+
+def create(runtime: Runtime, actor: Actor, new: NewItem, reply: Reply) -> None:
+    """Store the item, put it on the timeline and plan its reminders."""
+    zone = user_zone(runtime, new.owner)
     now = utc_now()
-    today = now.astimezone(zone).date()
-    if request.due is None:
-        due = default_due(request.priority, today=today)
-    else:
-        due = parse_due(request.due, today=today)
+    due = new.due or default_due(new.priority, today=now.astimezone(zone).date())
     with transaction(runtime.sessions) as session:
         incident = require_incident(session, actor, lock=True)
         item = ActionItem(
             team_id=incident.team_id,
             incident_id=incident.id,
-            text=request.text,
-            owner_id=owner,
-            priority=request.priority,
-            category=request.category,
+            text=new.text,
+            owner_id=new.owner,
+            priority=new.priority,
+            category=new.category,
             status=OPEN,
             due_on=due,
             created_by=actor.user_id,
@@ -74,9 +95,9 @@ def add(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
             session, item, due_at=due_reminder_at(due, zone), now=now, assigned=True
         )
         item_id = item.id
-    log.info("incident %s: action item %s for %s", incident.id, item_id, owner)
+    log.info("incident %s: action item %s for %s", incident.id, item_id, new.owner)
     reply(
-        f"Added action #{item_id} for <@{owner}>, {request.priority}, due {due}. "
+        f"Added action #{item_id} for <@{new.owner}>, {new.priority}, due {due}. "
         "They get a direct message now and a reminder on the due date."
     )
 

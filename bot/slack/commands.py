@@ -116,8 +116,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     _sub(
         "action",
         "action <text> [@owner] [due <date>] [P0-P3] [prevent|detect|mitigate|process]",
-        "Add an action item; the owner (you by default) gets a direct message and "
-        "reminders.",
+        "Add an action item (a form opens without text); the owner, you by default, "
+        "gets a direct message and reminders.",
         "action add an index on orders.created_at @jane due fri P1 prevent",
     ),
     _sub(

@@ -68,8 +68,16 @@ ACTIONS = frozenset(
 )
 
 DECLARE_VIEW = "declare_incident"
+ACTION_VIEW = "add_action_item"
 # Modal callback ids the bot listens for.
-VIEWS = frozenset({DECLARE_VIEW})
+VIEWS = frozenset({DECLARE_VIEW, ACTION_VIEW})
+
+# Block and input ids inside the action item modal.
+ACTION_TEXT = "text"
+ACTION_OWNER = "owner"
+ACTION_DUE = "due"
+ACTION_PRIORITY = "priority"
+ACTION_CATEGORY = "category"
 
 # Block and input ids inside the declare modal.
 DECLARE_TITLE = "title"

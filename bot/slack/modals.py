@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bot.config import WarroomConfig
+from bot.flows.actions import NewItem
 from bot.flows.declare import DeclareRequest
+from bot.incidents.actions import CATEGORIES, DEFAULT_PRIORITY, PRIORITIES
 from bot.slack import ids
 
 TITLE_LIMIT = 150
@@ -116,4 +119,66 @@ def read_declare_submission(view: dict[str, Any]) -> DeclareRequest:
         severity=int(severity) if severity else None,
         services=tuple(services),
         private=private,
+    )
+
+
+def action_modal(*, incident_channel: str, owner: str) -> dict[str, Any]:
+    """The form behind `/incident action` with no text."""
+
+    def options(values: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [{"text": plain(value), "value": value} for value in values]
+
+    priorities = options(PRIORITIES)
+    blocks = [
+        _input(
+            ids.ACTION_TEXT,
+            "What needs to be done?",
+            {"type": "plain_text_input", "multiline": True, "max_length": 3000},
+        ),
+        _input(
+            ids.ACTION_OWNER, "Owner", {"type": "users_select", "initial_user": owner}
+        ),
+        _input(ids.ACTION_DUE, "Due date", {"type": "datepicker"}, optional=True),
+        _input(
+            ids.ACTION_PRIORITY,
+            "Priority",
+            {
+                "type": "static_select",
+                "options": priorities,
+                "initial_option": priorities[PRIORITIES.index(DEFAULT_PRIORITY)],
+            },
+        ),
+        _input(
+            ids.ACTION_CATEGORY,
+            "Category",
+            {"type": "static_select", "options": options(CATEGORIES)},
+            optional=True,
+        ),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": ids.ACTION_VIEW,
+        "private_metadata": incident_channel,
+        "title": plain("Add an action item"),
+        "submit": plain("Add"),
+        "close": plain("Cancel"),
+        "blocks": blocks,
+    }
+
+
+def read_action_submission(view: dict[str, Any]) -> NewItem:
+    values = view["state"]["values"]
+
+    def element(block_id: str) -> dict[str, Any]:
+        return dict(values.get(block_id, {}).get(block_id, {}))
+
+    due = element(ids.ACTION_DUE).get("selected_date")
+    priority = (element(ids.ACTION_PRIORITY).get("selected_option") or {}).get("value")
+    category = (element(ids.ACTION_CATEGORY).get("selected_option") or {}).get("value")
+    return NewItem(
+        text=(element(ids.ACTION_TEXT).get("value") or "").strip(),
+        owner=str(element(ids.ACTION_OWNER).get("selected_user") or ""),
+        due=date.fromisoformat(due) if due else None,
+        priority=priority if priority in PRIORITIES else DEFAULT_PRIORITY,
+        category=category if category in CATEGORIES else None,
     )

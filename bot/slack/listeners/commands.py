@@ -11,7 +11,7 @@ from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 
 from bot.flows import actions, listing, roles, severity, status, timeline
-from bot.flows.base import Actor, Reply, ReplyBlocks
+from bot.flows.base import Actor, Reply, ReplyBlocks, require_incident
 from bot.flows.declare import DeclareRequest, declare
 from bot.incidents.lifecycle import MILESTONES
 from bot.runtime import Runtime
@@ -31,7 +31,7 @@ from bot.slack.commands import (
 )
 from bot.slack.ids import COMMAND
 from bot.slack.listeners.errors import reported
-from bot.slack.modals import declare_modal
+from bot.slack.modals import action_modal, declare_modal
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,18 @@ def _milestone(
     timeline.milestone(runtime, actor, name, argument, reply)
 
 
+def start_action(
+    runtime: Runtime, request: CommandRequest, actor: Actor, respond: Respond
+) -> None:
+    if request.argument:
+        actions.add(runtime, actor, request.argument, replier(respond))
+        return
+    with runtime.sessions() as session:
+        require_incident(session, actor)  # the form is for an incident's channel
+    view = action_modal(incident_channel=actor.channel_id, owner=actor.user_id)
+    runtime.client.views_open(trigger_id=request.trigger_id, view=view)
+
+
 HANDLERS: dict[str, Handler] = {
     "help": show_help,
     "declare": start_declare,
@@ -115,7 +127,7 @@ HANDLERS: dict[str, Handler] = {
     "reopen": text_handler(status.reopen),
     "timeline": blocks_handler(timeline.show),
     "list": blocks_handler(listing.list_open),
-    "action": text_handler(actions.add),
+    "action": start_action,
     "actions": blocks_handler(actions.list_items),
     "show": blocks_handler(listing.show),
     **{name: milestone_handler(name) for name in MILESTONES},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -11,13 +12,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserError
 from bot.flows import actions, severity, timeline
-from bot.flows.base import Actor
+from bot.flows.base import Actor, utc_now
 from bot.flows.declare import declare
 from bot.reminders import status as status_reminders
 from bot.runtime import Runtime
 from bot.slack import api, ids
 from bot.slack.listeners.errors import report, reported
-from bot.slack.modals import read_declare_submission
+from bot.slack.modals import read_action_submission, read_declare_submission
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,26 @@ def register(app: App, runtime: Runtime) -> None:
                 runtime, body["team"]["id"], int(action["value"]), length
             )
             respond(text=answer, response_type="ephemeral", replace_original=False)
+
+    def on_action_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        new = read_action_submission(view)
+        errors = {}
+        if not new.text:
+            errors[ids.ACTION_TEXT] = "Describe the action."
+        if new.due is not None and new.due < utc_now().date() - timedelta(days=1):
+            errors[ids.ACTION_DUE] = "Choose a date that has not passed."
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        actor = Actor(body["team"]["id"], body["user"]["id"], view["private_metadata"])
+        with reported(None):
+            try:
+                actions.create(
+                    runtime, actor, new, lambda text: tell(runtime, actor, text)
+                )
+            except UserError as error:
+                tell(runtime, actor, str(error))
 
     def on_declare_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         request = read_declare_submission(view)
@@ -89,6 +110,7 @@ def register(app: App, runtime: Runtime) -> None:
 
     app.action(ids.SEVERITY_ACTION)(on_severity)
     app.view(ids.DECLARE_VIEW)(on_declare_submit)
+    app.view(ids.ACTION_VIEW)(on_action_submit)
     app.action(ids.STATUS_SNOOZE_30M)(on_status_snooze)
     app.action(ids.STATUS_SNOOZE_1H)(on_status_snooze)
     app.action(ids.ACTION_ITEM_DONE)(on_action_item)
