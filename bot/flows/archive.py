@@ -16,6 +16,11 @@ from bot.store.models import Incident
 
 log = logging.getLogger(__name__)
 
+# Errors a retry cannot fix; other failures are retried on the next sweep.
+GIVE_UP = frozenset(
+    {"channel_not_found", "not_in_channel", "restricted_action", "cant_archive_general"}
+)
+
 
 def archive_due_channels(runtime: Runtime, now: datetime) -> list[int]:
     """Archive the channels of incidents resolved long enough ago; return their ids.
@@ -55,10 +60,31 @@ def archive_one(runtime: Runtime, incident_id: int, now: datetime) -> bool:
         runtime.client.conversations_archive(channel=channel)
     except SlackApiError as error:
         code = api.error_code(error)
+        if code in GIVE_UP:
+            log.warning(
+                "cannot archive %s of incident %s: %s; leaving it open",
+                channel,
+                incident_id,
+                code,
+            )
+            return False
         if code != "already_archived":
             log.warning(
-                "could not archive %s of incident %s: %s", channel, incident_id, code
+                "could not archive %s of incident %s: %s; retrying on a later sweep",
+                channel,
+                incident_id,
+                code,
             )
+            release_claim(runtime, incident_id)
             return False
     log.info("archived channel %s of incident %s", channel, incident_id)
     return True
+
+
+def release_claim(runtime: Runtime, incident_id: int) -> None:
+    with transaction(runtime.sessions) as session:
+        session.execute(
+            update(Incident)
+            .where(Incident.id == incident_id)
+            .values(channel_archived_at=None, version=Incident.version + 1)
+        )

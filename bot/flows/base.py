@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.errors import SlackCallError, UserError
+from bot.errors import UserError
 from bot.incidents.naming import parse_incident_reference
 from bot.runtime import Runtime
 from bot.slack import api, views
@@ -64,6 +66,10 @@ def find_incident(session: Session, actor: Actor, reference: str) -> Incident:
     incident = incidents.find_by_number(session, actor.team_id, number)
     if incident is None:
         raise UserError(f"There is no incident INC-{number} in this workspace.")
+    if incident.private and incident.channel_id != actor.channel_id:
+        raise UserError(
+            f"INC-{number} is private. Run the command in its channel to see it."
+        )
     return incident
 
 
@@ -72,8 +78,28 @@ def user_zone(runtime: Runtime, user_id: str) -> ZoneInfo:
     return ZoneInfo(runtime.users.timezone(user_id, default))
 
 
+_summary_locks: dict[int, threading.Lock] = {}
+_summary_locks_guard = threading.Lock()
+
+
+def _summary_lock(incident_id: int) -> threading.Lock:
+    with _summary_locks_guard:
+        return _summary_locks.setdefault(incident_id, threading.Lock())
+
+
 def refresh_summary(runtime: Runtime, incident_id: int) -> None:
-    """Edit the pinned summary to match the stored incident."""
+    """Edit the pinned summary to match the stored incident.
+
+    Refreshes of one incident run one at a time and each reads the state inside the
+    lock, so a slow refresh cannot overwrite a newer one from this process.
+    """
+    # NOTE: two replicas refreshing the same summary at once can still finish out
+    # of order; the next change of the incident corrects it.
+    with _summary_lock(incident_id):
+        _refresh_summary(runtime, incident_id)
+
+
+def _refresh_summary(runtime: Runtime, incident_id: int) -> None:
     with runtime.sessions() as session:
         incident = session.get(Incident, incident_id)
         if incident is None or not incident.channel_id or not incident.summary_ts:
@@ -88,9 +114,8 @@ def refresh_summary(runtime: Runtime, incident_id: int) -> None:
             text=message.text,
             blocks=message.blocks,
         )
-    except SlackCallError:
-        raise
-    except Exception as error:  # The stored state is right; the next edit retries.
+    except (SlackApiError, OSError) as error:
+        # The stored state is right, and the next change edits the summary again.
         log.warning(
             "could not update the summary of incident %s in %s: %s",
             incident_id,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import delete
 
 from bot.errors import SlackCallError, UserError
 from bot.flows import severity
@@ -15,7 +17,12 @@ from bot.runtime import Runtime
 from bot.slack import api, views
 from bot.store import incidents
 from bot.store.db import transaction
-from bot.store.models import Incident
+from bot.store.models import (
+    Incident,
+    Reminder,
+    RoleAssignment,
+    TimelineEvent,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +63,15 @@ def declare(
         incident.id,
         actor.team_id,
     )
-    channel = open_channel(runtime, incident)
+    try:
+        channel = open_channel(runtime, incident)
+    except (UserError, SlackCallError, SlackApiError, OSError) as error:
+        withdraw(runtime, incident.id)
+        reason = describe(error)
+        raise UserError(
+            f"Could not create the incident channel ({reason}), so nothing was "
+            "declared. Try again in a moment."
+        ) from error
     reply(
         f"Declared *{incident_reference(incident.number)}* in <#{channel}>. "
         "You are the incident commander until someone takes the role."
@@ -95,13 +110,55 @@ def set_up_channel(runtime: Runtime, incident: Incident, actor: Actor) -> list[s
     purpose = api.cut_topic(
         f"Response to {reference}. Status updates with /incident status."
     )
-    runtime.client.conversations_setTopic(channel=channel, topic=topic)
-    runtime.client.conversations_setPurpose(channel=channel, purpose=purpose)
-    problems = invite_responders(runtime, channel, actor.user_id)
-    post_summary(runtime, incident)
-    severity.post_prompt(runtime, incident, incident.severity, "", actor)
-    announce(runtime, incident)
+    problems: list[str] = []
+
+    def attempt(what: str, step: Callable[[], object]) -> None:
+        # Each step is independent: one Slack failure must not skip the rest.
+        try:
+            result = step()
+        except (UserError, SlackCallError, SlackApiError, OSError) as error:
+            log.warning("incident %s: could not %s: %s", incident.id, what, error)
+            problems.append(f"Could not {what}: {describe(error)}")
+            return
+        if isinstance(result, list):
+            problems.extend(str(problem) for problem in result)
+
+    attempt(
+        "set the channel topic",
+        lambda: runtime.client.conversations_setTopic(channel=channel, topic=topic),
+    )
+    attempt(
+        "set the channel purpose",
+        lambda: runtime.client.conversations_setPurpose(
+            channel=channel, purpose=purpose
+        ),
+    )
+    attempt(
+        "invite the responders",
+        lambda: invite_responders(runtime, channel, actor.user_id),
+    )
+    attempt("post the pinned summary", lambda: post_summary(runtime, incident))
+    attempt(
+        "post the severity buttons",
+        lambda: severity.post_prompt(runtime, incident, incident.severity, "", actor),
+    )
+    attempt("announce the incident", lambda: announce(runtime, incident))
     return problems
+
+
+def describe(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return f"Slack error {api.error_code(error)}"
+    return str(error)
+
+
+def withdraw(runtime: Runtime, incident_id: int) -> None:
+    """Delete an incident whose channel could not be created; its number stays used."""
+    with transaction(runtime.sessions) as session:
+        for model in (Reminder, TimelineEvent, RoleAssignment):
+            session.execute(delete(model).where(model.incident_id == incident_id))
+        session.execute(delete(Incident).where(Incident.id == incident_id))
+    log.info("withdrew incident %s: no channel could be created", incident_id)
 
 
 def invite_responders(runtime: Runtime, channel: str, reporter: str) -> list[str]:
@@ -113,7 +170,12 @@ def invite_responders(runtime: Runtime, channel: str, reporter: str) -> list[str
         if "@" not in entry:
             users.add(entry)
             continue
-        user_id = api.user_id_for_email(runtime.client, entry)
+        try:
+            user_id = api.user_id_for_email(runtime.client, entry)
+        except SlackCallError as error:
+            log.warning("could not look up responder %s: %s", entry, error)
+            problems.append(f"Could not look up {entry} in Slack ({error.error}).")
+            continue
         if user_id is None:
             log.warning("no Slack user has the responder address %s", entry)
             problems.append(f"No Slack user has the address {entry}; not invited.")
@@ -151,9 +213,4 @@ def announce(runtime: Runtime, incident: Incident) -> None:
     channel = runtime.settings.config.announcement_channel
     if not channel:
         return
-    reference = incident_reference(incident.number)
-    message = views.announcement(incident)
-    try:
-        post(runtime, channel, message)
-    except (UserError, SlackCallError) as error:
-        log.warning("could not announce %s in %s: %s", reference, channel, error)
+    post(runtime, channel, views.announcement(incident))

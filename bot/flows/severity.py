@@ -42,7 +42,7 @@ def propose(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None
 
 def parse_level(word: str, levels: list[int]) -> int:
     text = word.strip().lower().removeprefix("sev")
-    if not text.isdigit() or int(text) not in levels:
+    if not (text.isascii() and text.isdigit()) or int(text) not in levels:
         choices = ", ".join(str(level) for level in levels)
         raise UserError(
             f'"{word}" is not a severity level. Use one of {choices}, '
@@ -82,8 +82,12 @@ def post_prompt(
         retire_prompt(runtime, incident.channel_id, replaced)
 
 
-def retire_prompt(runtime: Runtime, channel: str, ts: str) -> None:
-    text = "These severity buttons were replaced by a newer proposal below."
+REPLACED = "These severity buttons were replaced by a newer proposal below."
+
+
+def retire_prompt(
+    runtime: Runtime, channel: str, ts: str, text: str = REPLACED
+) -> None:
     try:
         runtime.client.chat_update(
             channel=channel, ts=ts, text=text, blocks=[section(text)]
@@ -111,16 +115,23 @@ def confirm(runtime: Runtime, actor: Actor, value: str, message_ts: str) -> str:
     incident_id, level = int(choice["incident"]), int(choice["level"])
     reason = str(choice.get("reason", ""))
     now = utc_now()
+    with runtime.sessions() as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None or incident.team_id != actor.team_id:
+            return "That incident no longer exists."
+        commander = incidents.current_roles(session, incident).get(COMMANDER)
+    # Asked before the row is locked, because it may call Slack.
+    if not may_confirm(runtime, actor.user_id, commander):
+        return (
+            f"Only the incident commander (<@{commander}>) or a configured "
+            "responder can confirm the severity."
+        )
     with transaction(runtime.sessions) as session:
         incident = incidents.lock_incident(session, incident_id)
         if incident.severity_prompt_ts != message_ts:
             return "This severity choice was already made; nothing changed."
-        commander = incidents.current_roles(session, incident).get(COMMANDER)
-        if not may_confirm(runtime, actor.user_id, commander):
-            return (
-                f"Only the incident commander (<@{commander}>) or a configured "
-                "responder can confirm the severity."
-            )
+        if incident.status == RESOLVED:
+            return "This incident is resolved. Reopen it to change its severity."
         previous = incident.severity
         incident.severity = level
         incident.severity_confirmed = True
@@ -142,8 +153,12 @@ def confirm(runtime: Runtime, actor: Actor, value: str, message_ts: str) -> str:
         channel = incident.channel_id
     log.info("incident %s severity confirmed as %s", incident_id, level)
     if channel:
-        runtime.client.chat_update(
-            channel=channel, ts=message_ts, text=outcome.text, blocks=outcome.blocks
-        )
+        try:
+            runtime.client.chat_update(
+                channel=channel, ts=message_ts, text=outcome.text, blocks=outcome.blocks
+            )
+        except SlackApiError as error:
+            code = api.error_code(error)
+            log.warning("could not replace severity buttons in %s: %s", channel, code)
     refresh_summary(runtime, incident_id)
     return outcome.text

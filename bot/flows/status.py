@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.errors import UserError
+from bot.flows import severity
 from bot.flows.base import (
     Actor,
     Reply,
@@ -92,6 +93,8 @@ def resolve(runtime: Runtime, actor: Actor, summary: str, reply: Reply) -> None:
             )
         incident.status = RESOLVED
         incident.resolved_at = incident.resolved_at or now
+        open_prompt = incident.severity_prompt_ts
+        incident.severity_prompt_ts = None
         if summary:
             incident.resolution_summary = summary
         incident.updated_at = now
@@ -107,6 +110,9 @@ def resolve(runtime: Runtime, actor: Actor, summary: str, reply: Reply) -> None:
         )
     metrics = compute_metrics(instants(incident))
     log.info("incident %s resolved", incident.id)
+    if open_prompt and incident.channel_id:
+        closed = "Severity buttons closed: the incident is resolved."
+        severity.retire_prompt(runtime, incident.channel_id, open_prompt, closed)
     try:
         publish(runtime, incident, views.resolution(incident, metrics, actor.user_id))
     finally:

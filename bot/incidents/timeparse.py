@@ -140,16 +140,23 @@ def parse_optional_when(
     return parsed
 
 
+# "mitigated at 14:05" reads like "mitigated 14:05".
+_LEADING_AT = re.compile(r"^at\s+(?=\d|yesterday\b)", re.IGNORECASE)
+
+
 def _parse_start(
     text: str, *, now: datetime, tz: ZoneInfo
 ) -> tuple[datetime, str] | None:
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError(f"now must be timezone-aware, not {now!r}.")
 
-    start = text.lstrip()
+    start = _LEADING_AT.sub("", text.lstrip(), count=1)
     parsers = (_parse_now, _parse_relative, _parse_yesterday, _parse_date_time)
     for parser in (*parsers, _parse_clock):
-        result = parser(start, text, now, tz)
+        try:
+            result = parser(start, text, now, tz)
+        except OverflowError:
+            raise TimeParseError(text, "the date is out of range") from None
         if result is not None:
             instant, end = result
             rest = _SEPARATOR.sub("", start[end:], count=1)

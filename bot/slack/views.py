@@ -73,8 +73,14 @@ def mention(user_id: str | None) -> str:
     return f"<@{user_id}>" if user_id else "nobody yet"
 
 
-def title_line(incident: Incident) -> str:
+def plain_title(incident: Incident) -> str:
+    """Reference and title as typed, for plain_text headers."""
     return f"{incident_reference(incident.number)}: {incident.title}"
+
+
+def title_line(incident: Incident) -> str:
+    """Reference and title, escaped: also used in notification text."""
+    return f"{incident_reference(incident.number)}: {escape_mrkdwn(incident.title)}"
 
 
 def summary(
@@ -96,7 +102,7 @@ def summary(
         names = ", ".join(escape_mrkdwn(name) for name in incident.services)
         fields.append(f"*Services*\n{names}")
     blocks: list[dict[str, object]] = [
-        header(title_line(incident)),
+        header(plain_title(incident)),
         fields_section(fields[:10]),
     ]
     if len(fields) > 10:
@@ -117,7 +123,7 @@ BUTTON_VALUE_LIMIT = 2000
 def severity_button_value(incident_id: int, level: int, reason: str) -> str:
     """Encode what a severity button confirms; the reason is cut to fit Slack."""
     value = {"incident": incident_id, "level": level, "reason": reason}
-    while len(encoded := json.dumps(value)) > BUTTON_VALUE_LIMIT:
+    while len(encoded := json.dumps(value, ensure_ascii=False)) > BUTTON_VALUE_LIMIT:
         value["reason"] = str(value["reason"])[:-100]
     return encoded
 
@@ -177,7 +183,8 @@ def status_update(incident: Incident, status: str, user_id: str, text: str) -> M
         *paragraphs(escape_mrkdwn(text))[:10],
         context(f"Update from <@{user_id}>"),
     ]
-    return Message(truncate(f"{heading}: {text}", FALLBACK_LIMIT), fit_blocks(blocks))
+    fallback = f"{heading}: {escape_mrkdwn(text)}"
+    return Message(truncate(fallback, FALLBACK_LIMIT), fit_blocks(blocks))
 
 
 def resolution(incident: Incident, metrics: Metrics, user_id: str) -> Message:
@@ -230,15 +237,35 @@ def timeline_line(event: TimelineEvent) -> str:
 
 def timeline(incident: Incident, events: Sequence[TimelineEvent]) -> Message:
     title = f"Timeline of {title_line(incident)}"
+    heading = header(f"Timeline of {plain_title(incident)}")
     if not events:
-        return Message(title, [header(title), section("Nothing recorded yet.")])
+        return Message(title, [heading, section("Nothing recorded yet.")])
     lines = [truncate(timeline_line(event), 1000) for event in events]
-    blocks: list[dict[str, object]] = [header(title)]
-    blocks.extend(paragraphs("\n".join(lines)))
+    shown = newest_that_fit(lines, TIMELINE_TEXT_BUDGET)
     note = "Times are shown in your time zone."
+    if len(shown) < len(lines):
+        note = f"Showing the newest {len(shown)} of {len(lines)} entries. " + note
+    blocks: list[dict[str, object]] = [heading]
+    blocks.extend(paragraphs("\n".join(shown)))
     return Message(
         truncate(title, FALLBACK_LIMIT), fit_blocks([*blocks, context(note)])
     )
+
+
+# Leaves room within Slack's total text limit for the header and the note.
+TIMELINE_TEXT_BUDGET = 10_000
+
+
+def newest_that_fit(lines: list[str], budget: int) -> list[str]:
+    """Return the last lines whose total length stays within `budget`."""
+    kept: list[str] = []
+    used = 0
+    for line in reversed(lines):
+        if used + len(line) + 1 > budget:
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return kept[::-1]
 
 
 def incident_line(incident: Incident, severities: Sequence[Severity]) -> str:
@@ -257,7 +284,7 @@ def announcement(incident: Incident) -> Message:
     if incident.private:
         text = f":rotating_light: A private incident, {reference}, was declared."
         return Message(text, [section(text)])
-    text = f":rotating_light: {reference} declared: {incident.title}"
+    text = f":rotating_light: {reference} declared: {escape_mrkdwn(incident.title)}"
     markdown = (
         f":rotating_light: *{reference}* declared: {escape_mrkdwn(incident.title)} "
         f"· <#{incident.channel_id}>"
@@ -315,7 +342,7 @@ REMINDER_INTROS = {
 
 def action_reminder(kind: str, item: ActionItem, reference: str, note: str) -> Message:
     intro = REMINDER_INTROS.get(kind, "Reminder")
-    text = f"{intro}: {reference} action #{item.id}, {item.text}"
+    text = f"{intro}: {reference} action #{item.id}, {escape_mrkdwn(item.text)}"
     blocks: list[dict[str, object]] = [
         section(f"*{intro}*\n{action_line(item, reference)}"),
         action_controls(item),
