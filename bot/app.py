@@ -25,11 +25,13 @@ from bot.web import SLACK_EVENTS_PATH, WebApp
 
 log = logging.getLogger(__name__)
 
-# Bolt runs each listener, ack included, on this pool, and the HTTP response waits for
-# the ack. Listeners ack first and then call Slack, so a pool exhausted by slow Slack
-# calls would delay acks past Slack's three seconds: keep it well above the number of
-# requests expected at once.
-LISTENER_THREADS = 64
+# Bolt runs each listener, ack included, on this pool, and the HTTP response waits
+# for the ack. Listeners only acknowledge and queue their work, so threads here are
+# busy for milliseconds.
+LISTENER_THREADS = 16
+# The queued work (database writes and Slack calls) runs on this many threads; more
+# requests wait in the queue, already acknowledged.
+WORK_THREADS = 16
 
 
 @dataclass
@@ -40,9 +42,15 @@ class Warroom:
     web: WebApp
     runtime: Runtime
     executor: ThreadPoolExecutor
+    work: ThreadPoolExecutor
+
+    def drain(self) -> None:
+        """Wait for running listeners and the work they queued, then stop both pools."""
+        self.executor.shutdown(wait=True)
+        self.work.shutdown(wait=True)
 
     def close(self) -> None:
-        self.executor.shutdown(wait=True)
+        self.drain()
         self.runtime.engine.dispose()
 
 
@@ -69,6 +77,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
     """Build warroom for `settings`; no network call is made here."""
     engine = engine or make_engine(settings.database_url)
     client = build_client(settings.slack_bot_token, settings.slack_api_url)
+    work = ThreadPoolExecutor(max_workers=WORK_THREADS, thread_name_prefix="work")
     runtime = Runtime(
         settings=settings,
         engine=engine,
@@ -76,6 +85,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
         templates=make_environment(settings.templates_dir),
         client=client,
         users=UserDirectory(client),
+        work=work,
     )
     executor = ThreadPoolExecutor(
         max_workers=LISTENER_THREADS, thread_name_prefix="listener"
@@ -96,4 +106,4 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
     web = WebApp(slack_wsgi, engine, settings.slack_signing_secret)
     mode = "Socket Mode" if settings.socket_mode else f"HTTP at {SLACK_EVENTS_PATH}"
     log.info("app built for %s", mode)
-    return Warroom(bolt=bolt, web=web, runtime=runtime, executor=executor)
+    return Warroom(bolt=bolt, web=web, runtime=runtime, executor=executor, work=work)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import jinja2
@@ -21,3 +22,6 @@ class Runtime:
     templates: jinja2.Environment
     client: SlackClient
     users: UserDirectory
+    # Listeners acknowledge and hand their work to this pool, so Bolt's own threads,
+    # which every acknowledgement needs, are never held by slow Slack calls.
+    work: Executor

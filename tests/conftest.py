@@ -160,7 +160,7 @@ def running_bot(
         yield RunningBot(f"http://127.0.0.1:{server.effective_port}", app, fake_slack)
     finally:
         # Let listeners and in-flight requests finish before the sockets close.
-        app.executor.shutdown(wait=True)
+        app.drain()
         stop_http_server(server)
         thread.join(timeout=5)
         assert not thread.is_alive(), "the HTTP server did not stop"

@@ -259,16 +259,21 @@ def event_body(event: dict[str, Any], *, event_id: str) -> dict[str, Any]:
 
 
 class ListenerRuns:
-    """Tracks the listener runs Bolt starts on the bot's executor.
+    """Tracks the listener runs Bolt starts and the work they queue.
 
-    Bolt submits each listener to the executor before it sends the HTTP response, so
-    once a request has its response, `wait` also waits for the listener it started.
-    A test can then check that a request changed nothing without sleeping.
+    Bolt submits each listener to its executor before it sends the HTTP response,
+    and a listener queues its work on the bot's work executor before it returns. So
+    once a request has its response, `wait` also waits for everything it started. A
+    test can then check that a request changed nothing without sleeping.
     """
 
-    def __init__(self, executor: ThreadPoolExecutor) -> None:
+    def __init__(self, *executors: ThreadPoolExecutor) -> None:
         self._futures: list[Future[Any]] = []
         self._lock = threading.Lock()
+        for executor in executors:
+            self._track(executor)
+
+    def _track(self, executor: ThreadPoolExecutor) -> None:
         submit = executor.submit
 
         def tracked_submit(
@@ -282,10 +287,17 @@ class ListenerRuns:
         executor.submit = tracked_submit  # type: ignore[method-assign]
 
     def wait(self, timeout: float = 15.0) -> None:
-        """Wait until every listener run started so far has finished."""
-        with self._lock:
-            futures = list(self._futures)
-        _, pending = wait_for_futures(futures, timeout=timeout)
-        assert not pending, (
-            f"{len(pending)} listener runs still going after {timeout} s"
-        )
+        """Wait until every run started so far, and any work it queued, has finished."""
+        deadline = time.monotonic() + timeout
+        seen = -1
+        while True:
+            with self._lock:
+                futures = list(self._futures)
+            if len(futures) == seen:
+                return
+            seen = len(futures)
+            remaining = max(0.0, deadline - time.monotonic())
+            _, pending = wait_for_futures(futures, timeout=remaining)
+            assert not pending, (
+                f"{len(pending)} listener runs still going after {timeout} s"
+            )

@@ -256,7 +256,7 @@ def test_restart_sends_missed_once(driver, fake_slack, settings, engine):
         sent = tick(restarted.runtime, later, "after-restart")
         again = tick(restarted.runtime, later, "after-restart")
     finally:
-        restarted.executor.shutdown()
+        restarted.drain()
 
     assert (sent, again) == (1, 0)
     assert len(direct_messages(fake_slack, OWNER)) == 1
@@ -282,7 +282,7 @@ def test_two_schedulers_send_each_once(driver, fake_slack, settings, engine):
     for thread in threads:
         thread.join()
     for app in replicas:
-        app.executor.shutdown()
+        app.drain()
 
     texts = direct_messages(fake_slack, OWNER)
     assert sum(totals) == 30

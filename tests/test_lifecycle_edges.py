@@ -55,7 +55,7 @@ def settings(fake_slack, database_url):
 
 @pytest.fixture
 def listeners(running_bot):
-    return ListenerRuns(running_bot.app.executor)
+    return ListenerRuns(running_bot.app.executor, running_bot.app.work)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -135,3 +136,23 @@ def test_odd_input_gets_clear_reply(driver, text):
     reply = driver.command(text, channel=incident.channel_id)
 
     assert "Sorry, something went wrong" not in reply["text"]
+
+
+def test_acks_survive_slow_slack(driver, fake_slack):
+    incident = driver.declare("Checkout errors")
+    fake_slack.rate_limit("chat.postMessage", retry_after=1, times=200)
+
+    with ThreadPoolExecutor(max_workers=80) as pool:
+        sent = list(
+            pool.map(
+                lambda number: driver.post_command(
+                    f"status identified update {number}", channel=incident.channel_id
+                ),
+                range(80),
+            )
+        )
+
+    # Bolt answers 404 when a listener has not acknowledged within three seconds.
+    assert [command.status for command in sent] == [200] * 80
+    print(f"slowest acknowledgement: {max(c.seconds for c in sent):.2f} s")
+    fake_slack.wait_for(lambda: len(driver.events(incident.id, "status")) == 80, 30)

@@ -30,7 +30,7 @@ from bot.slack.commands import (
     parse_command,
 )
 from bot.slack.ids import COMMAND
-from bot.slack.listeners.errors import reported
+from bot.slack.listeners.errors import run_reported
 from bot.slack.modals import action_modal, declare_modal
 
 log = logging.getLogger(__name__)
@@ -154,8 +154,9 @@ def register(app: App, runtime: Runtime) -> None:
             request.channel_id,
         )
         actor = Actor(request.team_id, request.user_id, request.channel_id)
-        with reported(respond):
-            dispatch(runtime, request, actor, respond)
+        runtime.work.submit(
+            run_reported, respond, lambda: dispatch(runtime, request, actor, respond)
+        )
 
     app.command(COMMAND)(on_command)
 

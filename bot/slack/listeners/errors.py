@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from slack_bolt import App
@@ -24,8 +24,8 @@ def new_error_id() -> str:
     return secrets.token_hex(4)
 
 
-def report(respond: Respond | None, error: Exception) -> None:
-    """Log `error` and tell the user what went wrong, once."""
+def report(respond: Respond | None, error: Exception) -> str:
+    """Log `error`, tell the user what went wrong once, and return the error id."""
     error_id = new_error_id()
     if isinstance(error, UserError):
         log.info("request rejected [%s]: %s", error_id, error)
@@ -48,11 +48,12 @@ def report(respond: Respond | None, error: Exception) -> None:
             f"{error_id}."
         )
     if respond is None:
-        return
+        return error_id
     try:
         respond(text=text, response_type="ephemeral", replace_original=False)
     except Exception as reply_error:  # The user may be unreachable; the log has it.
         log.warning("could not reply with error [%s]: %s", error_id, reply_error)
+    return error_id
 
 
 @contextmanager
@@ -76,3 +77,9 @@ def register(app: App) -> None:
         report(None, error)
 
     app.error(on_error)
+
+
+def run_reported(respond: Respond | None, work: Callable[[], object]) -> None:
+    """Run queued work, turning its failure into a message like `reported` does."""
+    with reported(respond):
+        work()

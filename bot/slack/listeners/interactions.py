@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -17,42 +18,54 @@ from bot.flows.declare import declare
 from bot.reminders import status as status_reminders
 from bot.runtime import Runtime
 from bot.slack import api, ids
-from bot.slack.listeners.errors import report, reported
+from bot.slack.listeners.errors import report, run_reported
 from bot.slack.modals import read_action_submission, read_declare_submission
 
 log = logging.getLogger(__name__)
 
 
 def register(app: App, runtime: Runtime) -> None:
+    def later(respond: Respond | None, work: Callable[[], object]) -> None:
+        runtime.work.submit(run_reported, respond, work)
+
+    def answer(respond: Respond, text: str) -> None:
+        respond(text=text, response_type="ephemeral", replace_original=False)
+
     def on_severity(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
         action = body["actions"][0]
         actor = Actor(body["team"]["id"], body["user"]["id"], body["channel"]["id"])
-        with reported(respond):
-            answer = severity.confirm(
-                runtime, actor, action["value"], body["container"]["message_ts"]
-            )
-            respond(text=answer, response_type="ephemeral", replace_original=False)
+        message_ts = body["container"]["message_ts"]
+        later(
+            respond,
+            lambda: answer(
+                respond, severity.confirm(runtime, actor, action["value"], message_ts)
+            ),
+        )
 
     def on_action_item(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        action = body["actions"][0]
         channel = (body.get("channel") or {}).get("id", "")
         actor = Actor(body["team"]["id"], body["user"]["id"], channel)
-        with reported(respond):
-            item_id, what, value = read_item_action(action)
-            answer = actions.change(runtime, actor, item_id, what, value)
-            respond(text=answer, response_type="ephemeral", replace_original=False)
+        item_id, what, value = read_item_action(body["actions"][0])
+        later(
+            respond,
+            lambda: answer(
+                respond, actions.change(runtime, actor, item_id, what, value)
+            ),
+        )
 
     def on_status_snooze(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
         action = body["actions"][0]
         length = "30m" if action["action_id"] == ids.STATUS_SNOOZE_30M else "1h"
-        with reported(respond):
-            answer = status_reminders.snooze(
-                runtime, body["team"]["id"], int(action["value"]), length
-            )
-            respond(text=answer, response_type="ephemeral", replace_original=False)
+        team, incident_id = body["team"]["id"], int(action["value"])
+        later(
+            respond,
+            lambda: answer(
+                respond, status_reminders.snooze(runtime, team, incident_id, length)
+            ),
+        )
 
     def on_action_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         new = read_action_submission(view)
@@ -66,13 +79,7 @@ def register(app: App, runtime: Runtime) -> None:
             return
         ack()
         actor = Actor(body["team"]["id"], body["user"]["id"], view["private_metadata"])
-        with reported(None):
-            try:
-                actions.create(
-                    runtime, actor, new, lambda text: tell(runtime, actor, text)
-                )
-            except UserError as error:
-                tell(runtime, actor, str(error))
+        later(None, lambda: told(runtime, actor, actions.create, new))
 
     def on_declare_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         request = read_declare_submission(view)
@@ -82,30 +89,28 @@ def register(app: App, runtime: Runtime) -> None:
         ack()
         origin = view.get("private_metadata") or ""
         actor = Actor(body["team"]["id"], body["user"]["id"], origin)
-        try:
-            declare(runtime, actor, request, lambda text: tell(runtime, actor, text))
-        except UserError as error:
-            tell(runtime, actor, str(error))
-        except Exception as error:  # The edge: logged with an id, then told.
-            report(None, error)
-            tell(runtime, actor, "Sorry, declaring the incident failed; see the logs.")
+        later(None, lambda: told(runtime, actor, declare, request))
 
     def on_reaction_added(event: dict[str, Any], body: dict[str, Any]) -> None:
         item = event.get("item") or {}
-        if not is_timeline_reaction(runtime, event, item):
-            return
-        with reported(None):
-            timeline.pin_message(
-                runtime, body["team_id"], item["channel"], item["ts"], event["user"]
+        if is_timeline_reaction(runtime, event, item):
+            team, user = body["team_id"], event["user"]
+            later(
+                None,
+                lambda: timeline.pin_message(
+                    runtime, team, item["channel"], item["ts"], user
+                ),
             )
 
     def on_reaction_removed(event: dict[str, Any], body: dict[str, Any]) -> None:
         item = event.get("item") or {}
-        if not is_timeline_reaction(runtime, event, item):
-            return
-        with reported(None):
-            timeline.unpin_message(
-                runtime, body["team_id"], item["channel"], item["ts"]
+        if is_timeline_reaction(runtime, event, item):
+            team = body["team_id"]
+            later(
+                None,
+                lambda: timeline.unpin_message(
+                    runtime, team, item["channel"], item["ts"]
+                ),
             )
 
     app.action(ids.SEVERITY_ACTION)(on_severity)
@@ -119,6 +124,26 @@ def register(app: App, runtime: Runtime) -> None:
     app.action(ids.ACTION_ITEM_REASSIGN)(on_action_item)
     app.event(ids.REACTION_ADDED)(on_reaction_added)
     app.event(ids.REACTION_REMOVED)(on_reaction_removed)
+
+
+def told(
+    runtime: Runtime,
+    actor: Actor,
+    flow: Callable[[Runtime, Actor, Any, Callable[[str], None]], object],
+    request: object,
+) -> None:
+    """Run a form's flow, sending its replies and its refusal to the submitter."""
+    try:
+        flow(runtime, actor, request, lambda text: tell(runtime, actor, text))
+    except UserError as error:
+        tell(runtime, actor, str(error))
+    except Exception as error:  # The edge for forms, which have no response_url.
+        error_id = report(None, error)
+        tell(
+            runtime,
+            actor,
+            f"Sorry, that failed on warroom's side (error id {error_id}).",
+        )
 
 
 def read_item_action(action: dict[str, Any]) -> tuple[int, str, str]:
