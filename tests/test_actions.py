@@ -13,7 +13,15 @@ from driver import COMMANDER, Driver, view_submission
 from bot.app import create_app
 from bot.config import WarroomConfig
 from bot.reminders.runner import tick
-from bot.store.models import ActionItem, Reminder, TimelineEvent
+from bot.store.db import make_session_factory, transaction
+from bot.store.models import (
+    ActionItem,
+    Incident,
+    Reminder,
+    TimelineEvent,
+    Workspace,
+)
+from bot.store.reminders import claim_due, plan
 
 OWNER = "U0OWNER0001"
 FAR_OWNER = "U0AUCKLAND1"
@@ -349,3 +357,41 @@ def test_action_form_needs_text(driver, fake_slack):
     assert body["response_action"] == "errors"
     assert "text" in body["errors"]
     assert items(driver) == []
+
+
+def test_claim_respects_batch_size(engine):
+    sessions = make_session_factory(engine)
+    now = datetime.now(UTC)
+    with transaction(sessions) as session:
+        session.add(Workspace(team_id="T1", created_at=now))
+        session.flush()
+        incident = Incident(
+            team_id="T1",
+            number=1,
+            title="x",
+            status="investigating",
+            declared_by="U1",
+            declared_at=now,
+            updated_at=now,
+        )
+        session.add(incident)
+        session.flush()
+        for number in range(30):
+            plan(
+                session,
+                team_id="T1",
+                kind="action_due",
+                subject=f"action:{number}",
+                incident_id=incident.id,
+                recipient_id="U1",
+                due_at=now,
+            )
+
+    with transaction(sessions) as session:
+        first = claim_due(session, now=now, worker="a", limit=10)
+    with transaction(sessions) as session:
+        second = claim_due(session, now=now, worker="b", limit=100)
+
+    assert len(first) == 10
+    assert len(second) == 20
+    assert not set(first) & set(second)

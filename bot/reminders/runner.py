@@ -9,7 +9,7 @@ reminder is sent again (at least once, not exactly once, in that window).
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
@@ -48,19 +48,22 @@ def tick(runtime: Runtime, now: datetime, worker: str) -> int:
 
 def plan_overdue(runtime: Runtime, now: datetime) -> None:
     """Give each open, overdue item without a pending reminder its next one."""
+    # The latest date that is already past somewhere on Earth (UTC-12 to UTC+14).
+    latest_due = (now - timedelta(days=1) + timedelta(hours=14)).date()
+    pending = select(Reminder.id).where(
+        Reminder.action_item_id == ActionItem.id,
+        Reminder.sent_at.is_(None),
+        ~Reminder.cancelled,
+    )
     with runtime.sessions() as session:
-        items = session.scalars(
+        waiting = session.scalars(
             select(ActionItem).where(
                 ActionItem.status == OPEN,
-                ActionItem.due_on.is_not(None),
                 ActionItem.owner_id.is_not(None),
+                ActionItem.due_on <= latest_due,
+                ~pending.exists(),
             )
         ).all()
-        waiting = [
-            item
-            for item in items
-            if not reminder_store.has_pending(session, subject(item))
-        ]
     for item in waiting:
         assert item.owner_id is not None and item.due_on is not None
         zone = user_zone(runtime, item.owner_id)

@@ -87,13 +87,6 @@ def cancel(session: Session, reminder_id: int) -> None:
     session.execute(statement)
 
 
-def has_pending(session: Session, subject: str) -> bool:
-    statement = select(Reminder.id).where(
-        Reminder.subject == subject, Reminder.sent_at.is_(None), ~Reminder.cancelled
-    )
-    return session.execute(statement.limit(1)).first() is not None
-
-
 def _claimable(now: datetime) -> ColumnElement[bool]:
     return and_(
         Reminder.sent_at.is_(None),
@@ -118,9 +111,14 @@ def claim_due(session: Session, *, now: datetime, worker: str, limit: int) -> li
     )
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
+    # Two statements: PostgreSQL may not apply a LIMIT inside `id IN (subquery)` of
+    # an UPDATE, and the rows locked here stay locked until this transaction ends.
+    chosen = list(session.scalars(candidates))
+    if not chosen:
+        return []
     statement = (
         update(Reminder)
-        .where(Reminder.id.in_(candidates.scalar_subquery()), _claimable(now))
+        .where(Reminder.id.in_(chosen), _claimable(now))
         .values(claimed_by=worker, claimed_until=now + CLAIM_LEASE)
         .returning(Reminder.id)
     )
