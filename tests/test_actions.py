@@ -12,6 +12,7 @@ from driver import COMMANDER, Driver, view_submission
 
 from bot.app import create_app
 from bot.config import WarroomConfig
+from bot.reminders.digest import next_monday_morning
 from bot.reminders.runner import tick
 from bot.store.db import make_session_factory, transaction
 from bot.store.models import (
@@ -395,3 +396,27 @@ def test_claim_respects_batch_size(engine):
     assert len(first) == 10
     assert len(second) == 20
     assert not set(first) & set(second)
+
+
+def test_weekly_digest_for_commander(driver, fake_slack):
+    incident = driver.declare("Checkout errors")
+    driver.command(f"action rotate keys <@{OWNER}>", channel=incident.channel_id)
+    runtime = driver.bot.app.runtime
+    with runtime.sessions() as session, session.begin():
+        session.query(ActionItem).update({"due_on": date.today() - timedelta(days=3)})
+    now = datetime.now(UTC)
+    monday = next_monday_morning(now, ZoneInfo("Europe/Berlin"))
+
+    before = tick(runtime, monday - timedelta(minutes=1), "w")
+    digest_sent = tick(runtime, monday + timedelta(minutes=1), "w")
+    again = tick(runtime, monday + timedelta(minutes=2), "w")
+
+    digests = [
+        t for t in direct_messages(fake_slack, COMMANDER) if "Weekly digest" in t
+    ]
+    assert digests == ["Weekly digest: 1 overdue action item"]
+    assert again == 0
+    assert before >= 1  # the assignment message to the owner
+    assert digest_sent >= 1
+    local = monday.astimezone(ZoneInfo("Europe/Berlin"))
+    assert (local.weekday(), local.hour) == (0, 9)

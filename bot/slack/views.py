@@ -372,3 +372,12 @@ def status_reminder(incident: Incident, due_at: datetime) -> Message:
         ),
     ]
     return Message(text, blocks)
+
+
+def overdue_digest(items: Sequence[ActionItem], references: dict[int, str]) -> Message:
+    """The commander's weekly list of overdue action items, oldest due date first."""
+    noun = "action item" if len(items) == 1 else "action items"
+    title = f"Weekly digest: {len(items)} overdue {noun}"
+    blocks: list[dict[str, object]] = [header(title)]
+    blocks.extend(section(action_line(item, references[item.id])) for item in items)
+    return Message(title, fit_blocks(blocks))
