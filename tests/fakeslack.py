@@ -356,6 +356,20 @@ class FakeSlack:
                 channel_id, text=text, user=user, thread_ts=thread_ts
             )
 
+    def set_reactions(
+        self, channel_id: str, ts: str, name: str, users: Iterable[str]
+    ) -> None:
+        """Set who reacted to a stored message with emoji `name`, as people do."""
+        with self._lock:
+            channel = self._workspace.find_channel(channel_id)
+            if channel is None or ts not in channel.messages:
+                raise KeyError(f"No message {ts} in {channel_id}.")
+            reactions = channel.messages[ts].setdefault("reactions", [])
+            reactions[:] = [r for r in reactions if r["name"] != name]
+            people = list(users)
+            if people:
+                reactions.append({"name": name, "users": people, "count": len(people)})
+
     # ---- request handling --------------------------------------------------------
 
     def handle(

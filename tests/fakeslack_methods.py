@@ -207,6 +207,14 @@ def reactions_add(workspace: Workspace, args: Mapping[str, Any]) -> ApiResponse:
     return ok()
 
 
+def reactions_get(workspace: Workspace, args: Mapping[str, Any]) -> ApiResponse:
+    found = find_message(workspace, args["channel"], args["timestamp"])
+    if isinstance(found, ApiResponse):
+        return found
+    channel, message = found
+    return ok(type="message", channel=channel.id, message=copy.deepcopy(message))
+
+
 # ---- conversations ---------------------------------------------------------------
 
 
@@ -567,6 +575,7 @@ HANDLERS: Mapping[str, Handler] = {
     "conversations.archive": conversations_archive,
     "conversations.create": conversations_create,
     "conversations.history": conversations_history,
+    "reactions.get": reactions_get,
     "users.lookupByEmail": users_lookup_by_email,
     "conversations.replies": conversations_replies,
     "conversations.info": conversations_info,

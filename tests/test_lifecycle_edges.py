@@ -383,8 +383,28 @@ def test_reaction_removed_hides_pin(driver, listeners, fake_slack):
 
     (pinned,) = driver.events(incident.id, "pinned")
     assert pinned.deleted is True
-    assert calls_after(fake_slack, start) == []
+    assert [call.method for call in calls_after(fake_slack, start)] == ["reactions.get"]
     assert "restarted api-7" not in rendered_timeline(driver, channel)
+
+
+def test_pin_kept_while_others_react(driver, listeners, fake_slack):
+    incident = declared(driver, listeners, "Checkout errors")
+    channel = incident.channel_id
+    ts = fake_slack.add_message(channel, text="restarted api-7", user=RESPONDER)
+    deliver(driver, listeners, reaction("reaction_added", channel, ts))
+    deliver(driver, listeners, reaction("reaction_added", channel, ts, user=COMMANDER))
+    fake_slack.set_reactions(channel, ts, "pushpin", [COMMANDER])
+
+    deliver(driver, listeners, reaction("reaction_removed", channel, ts))
+
+    (pinned,) = driver.events(incident.id, "pinned")
+    assert pinned.deleted is False
+    fake_slack.set_reactions(channel, ts, "pushpin", [])
+    deliver(
+        driver, listeners, reaction("reaction_removed", channel, ts, user=COMMANDER)
+    )
+    (pinned,) = driver.events(incident.id, "pinned")
+    assert pinned.deleted is True
 
 
 def test_pin_restored_after_removal(driver, listeners, fake_slack):

@@ -170,6 +170,9 @@ def pin_message(runtime: Runtime, team_id: str, channel: str, ts: str, by: str) 
 
 
 def unpin_message(runtime: Runtime, team_id: str, channel: str, ts: str) -> bool:
+    """Remove a pinned entry, unless someone else's reaction still marks it."""
+    if still_marked(runtime, channel, ts):
+        return False
     with transaction(runtime.sessions) as session:
         incident = incidents.find_by_channel(session, team_id, channel)
         if incident is None:
@@ -181,6 +184,21 @@ def unpin_message(runtime: Runtime, team_id: str, channel: str, ts: str) -> bool
             return False
         existing.deleted = True
     return True
+
+
+def still_marked(runtime: Runtime, channel: str, ts: str) -> bool:
+    """Whether the message still carries the timeline emoji from anyone."""
+    wanted = runtime.settings.config.timeline_emoji
+    try:
+        answer = runtime.client.reactions_get(channel=channel, timestamp=ts)
+    except SlackApiError as error:
+        log.warning("could not read reactions of %s: %s", ts, api.error_code(error))
+        return False
+    reactions = (answer.get("message") or {}).get("reactions") or []
+    return any(
+        str(r.get("name", "")).split("::")[0] == wanted and r.get("count", 0) > 0
+        for r in reactions
+    )
 
 
 def fetch_message(runtime: Runtime, channel: str, ts: str) -> dict[str, object]:

@@ -24,6 +24,7 @@ WEB_API_METHODS = frozenset(
         "conversations.setPurpose",
         "conversations.setTopic",
         "pins.add",
+        "reactions.get",
         "usergroups.users.list",
         "users.info",
         "users.list",
