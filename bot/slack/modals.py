@@ -96,11 +96,15 @@ def _input(
     }
 
 
-def read_declare_submission(view: dict[str, Any]) -> DeclareRequest:
+def submitted(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    """Return the state of an input; block id and action id are equal in these forms."""
     values = view["state"]["values"]
+    return dict(values.get(block_id, {}).get(block_id, {}))
 
+
+def read_declare_submission(view: dict[str, Any]) -> DeclareRequest:
     def element(block_id: str) -> dict[str, Any]:
-        return dict(values.get(block_id, {}).get(block_id, {}))
+        return submitted(view, block_id)
 
     severity = (element(ids.DECLARE_SEVERITY).get("selected_option") or {}).get("value")
     services_element = element(ids.DECLARE_SERVICES)
@@ -167,10 +171,8 @@ def action_modal(*, incident_channel: str, owner: str) -> dict[str, Any]:
 
 
 def read_action_submission(view: dict[str, Any]) -> NewItem:
-    values = view["state"]["values"]
-
     def element(block_id: str) -> dict[str, Any]:
-        return dict(values.get(block_id, {}).get(block_id, {}))
+        return submitted(view, block_id)
 
     due = element(ids.ACTION_DUE).get("selected_date")
     priority = (element(ids.ACTION_PRIORITY).get("selected_option") or {}).get("value")
