@@ -215,7 +215,7 @@ def test_role_unknown_name(driver):
 
     reply = driver.command("role comms @nobody.here", channel=incident.channel_id)
 
-    assert "Nobody in this workspace is called @nobody.here" in reply["text"]
+    assert "No user named @nobody.here was found" in reply["text"]
 
 
 def test_note_stored_exactly(driver, fake_slack):

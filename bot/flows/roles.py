@@ -34,7 +34,9 @@ def resolve_user(runtime: Runtime, word: str) -> str:
         raise UserError(f'"{word}" is not a person. {ROLE_USAGE}')
     user_id = runtime.users.find_by_name(word)
     if user_id is None:
-        raise UserError(f"Nobody in this workspace is called {word}. {ROLE_USAGE}")
+        raise UserError(
+            f"No user named {word} was found in this workspace. {ROLE_USAGE}"
+        )
     return user_id
 
 

@@ -187,7 +187,7 @@ def unpin_message(runtime: Runtime, team_id: str, channel: str, ts: str) -> bool
 
 
 def still_marked(runtime: Runtime, channel: str, ts: str) -> bool:
-    """Whether the message still carries the timeline emoji from anyone."""
+    """Return whether anyone's timeline emoji is still on the message."""
     wanted = runtime.settings.config.timeline_emoji
     try:
         answer = runtime.client.reactions_get(channel=channel, timestamp=ts)

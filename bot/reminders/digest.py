@@ -26,7 +26,7 @@ def subject(team_id: str, commander: str) -> str:
 
 
 def next_monday_morning(now: datetime, zone: ZoneInfo) -> datetime:
-    """The next Monday 09:00 in `zone` that is not before `now`, as UTC."""
+    """Return the next Monday 09:00 in `zone` not before `now`, in UTC."""
     day = now.astimezone(zone).date()
     for offset in range(8):
         candidate = day + timedelta(days=offset)

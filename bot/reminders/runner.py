@@ -32,7 +32,7 @@ from bot.store.models import ActionItem, Incident, Reminder
 log = logging.getLogger(__name__)
 
 BATCH = 100
-# Errors that mean the recipient cannot be reached; the commander is told instead.
+# Errors that mean the recipient cannot be reached, so the commander gets it instead.
 UNREACHABLE = frozenset(
     {"user_not_found", "account_inactive", "channel_not_found", "is_archived"}
 )

@@ -24,7 +24,7 @@ def subject(incident_id: int) -> str:
 
 
 def next_due(last: datetime, every: timedelta, now: datetime) -> datetime:
-    """The next reminder moment: one per `every` of silence since `last`."""
+    """Return the next reminder moment: one per `every` of silence since `last`."""
     periods = max(1, (now - last) // every)
     return last + periods * every
 

@@ -127,7 +127,7 @@ def read_declare_submission(view: dict[str, Any]) -> DeclareRequest:
 
 
 def action_modal(*, incident_channel: str, owner: str) -> dict[str, Any]:
-    """The form behind `/incident action` with no text."""
+    """Build the form that `/incident action` opens when given no text."""
 
     def options(values: tuple[str, ...]) -> list[dict[str, Any]]:
         return [{"text": plain(value), "value": value} for value in values]

@@ -167,7 +167,7 @@ def is_timeline_reaction(
 
 
 def tell(runtime: Runtime, actor: Actor, text: str) -> None:
-    """Answer someone who used a form: in the channel they came from, else by DM."""
+    """Reply to someone who used a form: in the channel they came from, else by DM."""
     if actor.channel_id:
         try:
             runtime.client.chat_postEphemeral(
