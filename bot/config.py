@@ -39,6 +39,8 @@ DEFAULT_SEVERITIES = (
 )
 
 
+DEFAULT_ACTION_DUE_DAYS = (("P0", 1), ("P1", 7), ("P2", 14), ("P3", 28))
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_STATUS_CADENCE = (
     (1, timedelta(minutes=30)),
     (2, timedelta(hours=1)),
@@ -73,6 +75,10 @@ class WarroomConfig:
     # Severity level → how long without a status update before the commander is
     # reminded; a level missing here gets no reminders.
     status_update_every: tuple[tuple[int, timedelta], ...] = DEFAULT_STATUS_CADENCE
+    # Priority → days until an action item given without a due date is due.
+    action_due_days: tuple[tuple[str, int], ...] = DEFAULT_ACTION_DUE_DAYS
+    # Weekdays (Monday = 0) on which overdue action items are reminded.
+    working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})
     responders: Responders = field(default_factory=Responders)
     severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
     services: tuple[Service, ...] = ()
@@ -191,6 +197,8 @@ TOP_KEYS = {
     "timeline_emoji": "reaction that adds a message to the timeline",
     "archive_channel_after": "archive incident channels this long after resolution",
     "status_update_every": "remind the commander after this long without an update",
+    "action_due_days": "days until an action item is due, by priority",
+    "working_days": "weekdays on which overdue action items are reminded",
     "responders": "people and user groups invited to every incident",
     "severities": "severity levels and what they mean",
     "services": "the services catalogue",
@@ -290,6 +298,10 @@ def _read_config(reader: _Reader, data: Any) -> WarroomConfig:
         config["status_update_every"] = _read_cadence(
             reader, values["status_update_every"]
         )
+    if "action_due_days" in values:
+        config["action_due_days"] = _read_due_days(reader, values["action_due_days"])
+    if "working_days" in values:
+        config["working_days"] = _read_working_days(reader, values["working_days"])
     if "responders" in values:
         config["responders"] = _read_responders(reader, values["responders"])
     if "severities" in values:
@@ -335,6 +347,29 @@ def _read_cadence(reader: _Reader, value: Any) -> tuple[tuple[int, timedelta], .
             continue
         cadence.append((level, _read_duration(reader, every, key)))
     return tuple(sorted(cadence))
+
+
+def _read_due_days(reader: _Reader, value: Any) -> tuple[tuple[str, int], ...]:
+    where = "action_due_days"
+    hint = "Give whole days per priority, e.g. {P0: 1, P1: 7, P2: 14, P3: 28}."
+    values = reader.mapping(value, where, {p: "" for p, _ in DEFAULT_ACTION_DUE_DAYS})
+    days = dict(DEFAULT_ACTION_DUE_DAYS)
+    for priority, amount in values.items():
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+            problem = f"expected a whole number of days, got {_kind(amount)}"
+            raise reader.fail(_join(where, priority), problem, hint)
+        days[priority] = amount
+    return tuple(days.items())
+
+
+def _read_working_days(reader: _Reader, value: Any) -> frozenset[int]:
+    hint = "List weekdays such as [mon, tue, wed, thu, fri]."
+    names = reader.strings(value, "working_days", hint)
+    unknown = [name for name in names if name.lower()[:3] not in WEEKDAYS]
+    if unknown or not names:
+        problem = f'"{unknown[0]}" is not a weekday' if unknown else "the list is empty"
+        raise reader.fail("working_days", problem, hint)
+    return frozenset(WEEKDAYS.index(name.lower()[:3]) for name in names)
 
 
 def _read_emoji(reader: _Reader, value: Any) -> str:

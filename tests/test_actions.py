@@ -30,7 +30,10 @@ FAR_OWNER = "U0AUCKLAND1"
 
 @pytest.fixture
 def settings(fake_slack, database_url):
-    return make_settings(fake_slack, database_url, config=WarroomConfig())
+    config = WarroomConfig(
+        action_due_days=(("P0", 1), ("P1", 7), ("P2", 3), ("P3", 28))
+    )
+    return make_settings(fake_slack, database_url, config=config)
 
 
 @pytest.fixture
@@ -420,3 +423,14 @@ def test_weekly_digest_for_commander(driver, fake_slack):
     assert digest_sent >= 1
     local = monday.astimezone(ZoneInfo("Europe/Berlin"))
     assert (local.weekday(), local.hour) == (0, 9)
+
+
+def test_configured_default_due(driver):
+    incident = driver.declare("Checkout errors")
+
+    driver.command("action write the runbook", channel=incident.channel_id)
+
+    (item,) = items(driver)
+    berlin_today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    assert item.priority == "P2"
+    assert item.due_on == berlin_today + timedelta(days=3)

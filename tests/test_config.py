@@ -231,3 +231,26 @@ def test_status_cadence_parsed(tmp_path):
 def test_status_cadence_rejects_bad_level(tmp_path):
     with pytest.raises(ConfigError, match="expected a severity level from 1 to 9"):
         load_config(write(tmp_path, "status_update_every: {SEV1: 15m}\n"))
+
+
+def test_action_defaults_parsed(tmp_path):
+    text = "action_due_days: {P2: 3}\nworking_days: [sun, Mon, tuesday]\n"
+
+    config = load_config(write(tmp_path, text))
+
+    assert dict(config.action_due_days) == {"P0": 1, "P1": 7, "P2": 3, "P3": 28}
+    assert config.working_days == frozenset({6, 0, 1})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("action_due_days: {P5: 3}\n", "P5: unknown key", id="priority"),
+        pytest.param("action_due_days: {P1: soon}\n", "whole number", id="days"),
+        pytest.param("working_days: [funday]\n", '"funday" is not a weekday', id="day"),
+        pytest.param("working_days: []\n", "the list is empty", id="empty"),
+    ],
+)
+def test_action_defaults_rejected(tmp_path, text, expected):
+    with pytest.raises(ConfigError, match=expected):
+        load_config(write(tmp_path, text))

@@ -73,7 +73,11 @@ def create(runtime: Runtime, actor: Actor, new: NewItem, reply: Reply) -> None:
     """Store the item, put it on the timeline and plan its reminders."""
     zone = user_zone(runtime, new.owner)
     now = utc_now()
-    due = new.due or default_due(new.priority, today=now.astimezone(zone).date())
+    due = new.due or default_due(
+        new.priority,
+        today=now.astimezone(zone).date(),
+        days=dict(runtime.settings.config.action_due_days),
+    )
     with transaction(runtime.sessions) as session:
         incident = require_incident(session, actor, lock=True)
         item = ActionItem(

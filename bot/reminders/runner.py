@@ -69,7 +69,12 @@ def plan_overdue(runtime: Runtime, now: datetime) -> None:
     for item in waiting:
         assert item.owner_id is not None and item.due_on is not None
         zone = user_zone(runtime, item.owner_id)
-        moment = overdue_reminders(item.due_on, now=now, zone=zone)
+        moment = overdue_reminders(
+            item.due_on,
+            now=now,
+            zone=zone,
+            working_days=runtime.settings.config.working_days,
+        )
         if moment is None:
             continue
         if item.snoozed_until is not None and moment < item.snoozed_until:
