@@ -276,8 +276,9 @@ def test_restart_sends_missed_once(driver, fake_slack, settings, engine):
 
 def test_two_schedulers_send_each_once(driver, fake_slack, settings, engine):
     incident = driver.declare("Checkout errors")
-    for number in range(30):
-        driver.command(f"action task {number} <@{OWNER}>", channel=incident.channel_id)
+    owners = [f"U0PEOPLE{number:03d}" for number in range(30)]
+    for number, owner in enumerate(owners):
+        driver.command(f"action task {number} <@{owner}>", channel=incident.channel_id)
     replicas = [create_app(settings, engine=engine) for _ in range(2)]
     now = datetime.now(UTC)
     totals = []
@@ -296,7 +297,7 @@ def test_two_schedulers_send_each_once(driver, fake_slack, settings, engine):
     for app in replicas:
         app.drain()
 
-    texts = direct_messages(fake_slack, OWNER)
+    texts = [text for owner in owners for text in direct_messages(fake_slack, owner)]
     assert sum(totals) == 30
     assert len(texts) == 30
     assert len(set(texts)) == 30
@@ -387,7 +388,17 @@ def test_claim_respects_batch_size(engine):
                 kind="action_due",
                 subject=f"action:{number}",
                 incident_id=incident.id,
-                recipient_id="U1",
+                recipient_id=f"U{number}",
+                due_at=now,
+            )
+        for number in range(3):
+            plan(
+                session,
+                team_id="T1",
+                kind="action_due",
+                subject=f"action:same-{number}",
+                incident_id=incident.id,
+                recipient_id="U0",
                 due_at=now,
             )
 
@@ -395,10 +406,14 @@ def test_claim_respects_batch_size(engine):
         first = claim_due(session, now=now, worker="a", limit=10)
     with transaction(sessions) as session:
         second = claim_due(session, now=now, worker="b", limit=100)
+    with transaction(sessions) as session:
+        recipients = [session.get(Reminder, i).recipient_id for i in second]
 
     assert len(first) == 10
-    assert len(second) == 20
+    # The other 20 recipients, plus one more of U0's three reminders.
+    assert len(second) == 21
     assert not set(first) & set(second)
+    assert len(recipients) == len(set(recipients))
 
 
 def test_weekly_digest_for_commander(driver, fake_slack):

@@ -17,7 +17,7 @@ from bot.runtime import Runtime
 log = logging.getLogger(__name__)
 
 SWEEP_INTERVAL_SECONDS = 60
-REMINDER_INTERVAL_SECONDS = 30
+REMINDER_INTERVAL_SECONDS = 15
 
 
 def worker_name() -> str:

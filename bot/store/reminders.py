@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session
 from bot.store.db import insert_if_absent
 from bot.store.models import Reminder
 
+# Due reminders looked at per reminder claimed, so that one recipient with many due
+# reminders does not hide the others.
+CANDIDATES_PER_CLAIM = 5
 # A replica that claimed a reminder and then died releases it after this long.
 CLAIM_LEASE = timedelta(minutes=2)
 # Waits before the next attempt after a failed send.
@@ -98,27 +101,32 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
 
 
 def claim_due(session: Session, *, now: datetime, worker: str, limit: int) -> list[int]:
-    """Claim up to `limit` due reminders for `worker`; return their ids.
+    """Claim up to `limit` due reminders for `worker`, one per recipient; return ids.
 
-    On PostgreSQL, rows another replica is claiming are skipped (SKIP LOCKED), and
-    the outer WHERE repeats the conditions, so a reminder is claimed by one replica.
+    One message per recipient per claim keeps each direct message conversation well
+    under Slack's rate of about one message per second. On PostgreSQL, rows another
+    replica is claiming are skipped (SKIP LOCKED), and the UPDATE repeats the
+    conditions, so a reminder is claimed by one replica.
     """
     candidates = (
-        select(Reminder.id)
+        select(Reminder.id, Reminder.recipient_id)
         .where(_claimable(now))
         .order_by(Reminder.due_at, Reminder.id)
-        .limit(limit)
+        .limit(limit * CANDIDATES_PER_CLAIM)
     )
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     # Two statements: PostgreSQL may not apply a LIMIT inside `id IN (subquery)` of
     # an UPDATE, and the rows locked here stay locked until this transaction ends.
-    chosen = list(session.scalars(candidates))
+    chosen: dict[str, int] = {}
+    for reminder_id, recipient in session.execute(candidates):
+        if recipient not in chosen and len(chosen) < limit:
+            chosen[recipient] = reminder_id
     if not chosen:
         return []
     statement = (
         update(Reminder)
-        .where(Reminder.id.in_(chosen), _claimable(now))
+        .where(Reminder.id.in_(list(chosen.values())), _claimable(now))
         .values(claimed_by=worker, claimed_until=now + CLAIM_LEASE)
         .returning(Reminder.id)
     )
