@@ -449,3 +449,48 @@ def test_configured_default_due(driver):
     berlin_today = datetime.now(ZoneInfo("Europe/Berlin")).date()
     assert item.priority == "P2"
     assert item.due_on == berlin_today + timedelta(days=3)
+
+
+@pytest.mark.parametrize(
+    ("owner", "due", "expected_utc"),
+    [
+        # Los Angeles, UTC-8 in winter; clocks go forward on 2027-03-14.
+        pytest.param(
+            OWNER, date(2027, 1, 15), datetime(2027, 1, 15, 17, tzinfo=UTC), id="utc-8"
+        ),
+        pytest.param(
+            OWNER,
+            date(2027, 3, 14),
+            datetime(2027, 3, 14, 16, tzinfo=UTC),
+            id="us-dst-day",
+        ),
+        # Auckland, UTC+13 in summer; clocks go back on 2027-04-04.
+        pytest.param(
+            FAR_OWNER,
+            date(2027, 1, 15),
+            datetime(2027, 1, 14, 20, tzinfo=UTC),
+            id="utc+13",
+        ),
+        pytest.param(
+            FAR_OWNER,
+            date(2027, 4, 4),
+            datetime(2027, 4, 3, 21, tzinfo=UTC),
+            id="nz-dst-day",
+        ),
+    ],
+)
+def test_due_reminder_at_local_nine(driver, fake_slack, owner, due, expected_utc):
+    incident = driver.declare("Checkout errors")
+    driver.command(
+        f"action rotate keys <@{owner}> due {due}", channel=incident.channel_id
+    )
+    runtime = driver.bot.app.runtime
+    tick(runtime, datetime.now(UTC), "w")  # the assignment message
+
+    early = tick(runtime, expected_utc - timedelta(seconds=1), "w")
+    on_time = tick(runtime, expected_utc, "w")
+
+    (due_reminder,) = [r for r in reminders(driver) if r.kind == "action_due"]
+    assert due_reminder.due_at == expected_utc
+    assert (early, on_time) == (0, 1)
+    assert direct_messages(fake_slack, owner)[-1].startswith("Due today")
