@@ -221,6 +221,13 @@ EVENT_LABELS = {
     "resolved": "resolved",
     "reopened": "reopened",
     "pinned": "pinned",
+    "why": "why",
+    "cause": "root cause",
+    "factor": "contributing factor",
+    "trigger": "trigger",
+    "lesson": "lesson",
+    "impact": "impact",
+    "action": "action item",
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 
-from bot.flows import actions, listing, roles, severity, status, timeline
+from bot.flows import actions, analysis, listing, roles, severity, status, timeline
 from bot.flows.base import Actor, Reply, ReplyBlocks, require_incident
 from bot.flows.declare import DeclareRequest, declare
 from bot.incidents.lifecycle import MILESTONES
@@ -114,6 +114,15 @@ def start_action(
     runtime.client.views_open(trigger_id=request.trigger_id, view=view)
 
 
+def analysis_handler(kind: str) -> Handler:
+    def handle(
+        runtime: Runtime, request: CommandRequest, actor: Actor, respond: Respond
+    ) -> None:
+        analysis.add(runtime, actor, kind, request.argument, replier(respond))
+
+    return handle
+
+
 HANDLERS: dict[str, Handler] = {
     "help": show_help,
     "declare": start_declare,
@@ -128,6 +137,12 @@ HANDLERS: dict[str, Handler] = {
     "timeline": blocks_handler(timeline.show),
     "list": blocks_handler(listing.list_open),
     "action": start_action,
+    "why": analysis_handler("why"),
+    "cause": analysis_handler("cause"),
+    "factor": analysis_handler("factor"),
+    "trigger": analysis_handler("trigger"),
+    "impact": analysis_handler("impact"),
+    "lesson": text_handler(analysis.add_lesson),
     "actions": blocks_handler(actions.list_items),
     "show": blocks_handler(listing.show),
     **{name: milestone_handler(name) for name in MILESTONES},

@@ -1,0 +1,63 @@
+"""The analysis behind a postmortem: 5 Whys, root cause, factors, lessons, impact.
+
+Each entry is a timeline event of its own kind, so the postmortem can collect them
+and the timeline shows when and by whom they were written.
+"""
+
+from __future__ import annotations
+
+from bot.errors import UserError
+from bot.flows.base import Actor, Reply, require_incident, utc_now
+from bot.flows.timeline import record
+from bot.runtime import Runtime
+from bot.store import incidents
+
+LESSON_KINDS = ("went-well", "went-wrong", "lucky")
+EXAMPLES = {
+    "why": "/incident why the connection pool was exhausted",
+    "cause": "/incident cause a missing index on orders.created_at",
+    "factor": "/incident factor the alert threshold was too high",
+    "trigger": "/incident trigger deploy 4812 doubled the query rate",
+    "impact": "/incident impact 40% of checkouts failed for 47 minutes",
+}
+
+
+def add(runtime: Runtime, actor: Actor, kind: str, text: str, reply: Reply) -> None:
+    """Record a why, cause, factor, trigger or impact statement."""
+    if not text:
+        raise UserError(f"Write the {kind} after the command, e.g. `{EXAMPLES[kind]}`.")
+    data: dict[str, object] = {}
+    if kind == "why":
+        data["step"] = next_why_step(runtime, actor)
+    record(runtime, actor, kind=kind, text=text, occurred_at=utc_now(), data=data)
+    if kind == "why":
+        reply(f"Why #{data['step']} recorded.")
+    else:
+        reply(f"Recorded the {kind}.")
+
+
+def next_why_step(runtime: Runtime, actor: Actor) -> int:
+    with runtime.sessions() as session:
+        incident = require_incident(session, actor)
+        steps = [e for e in incidents.timeline(session, incident) if e.kind == "why"]
+    return len(steps) + 1
+
+
+def add_lesson(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
+    """`lesson <went-well|went-wrong|lucky> <text>`."""
+    category, _, text = argument.partition(" ")
+    category = category.lower()
+    if category not in LESSON_KINDS or not text.strip():
+        raise UserError(
+            "Use `/incident lesson <went-well|went-wrong|lucky> <text>`, e.g. "
+            "`/incident lesson lucky the spike happened outside peak hours`."
+        )
+    record(
+        runtime,
+        actor,
+        kind="lesson",
+        text=text.strip(),
+        occurred_at=utc_now(),
+        data={"category": category},
+    )
+    reply(f"Recorded what {category.replace('-', ' ')}.")
