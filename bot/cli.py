@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.errors import WarroomError
+from bot.errors import UserError, WarroomError
 from bot.settings import Settings, settings_from_env
 from bot.store.db import make_engine, upgrade
 
@@ -46,6 +46,15 @@ def _parser() -> argparse.ArgumentParser:
     db_upgrade = db_commands.add_parser("upgrade", help="migrate to the newest schema")
     db_upgrade.set_defaults(run=_db_upgrade)
 
+    postmortem = commands.add_parser(
+        "postmortem", help="print an incident's postmortem draft as Markdown"
+    )
+    postmortem.add_argument("incident", help="the incident, e.g. INC-12")
+    postmortem.add_argument(
+        "--team", help="Slack team id, needed when several workspaces are stored"
+    )
+    postmortem.set_defaults(run=_postmortem)
+
     check = commands.add_parser(
         "check-config", help="validate the environment and warroom.yaml, then exit"
     )
@@ -79,6 +88,39 @@ def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     print("warroom: the database schema is up to date.")
+    return 0
+
+
+def _postmortem(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.docs.postmortem import build_context, render
+    from bot.incidents.naming import parse_incident_reference
+    from bot.store.db import make_session_factory
+    from bot.store.models import Incident
+    from bot.templating import make_environment
+
+    number = parse_incident_reference(args.incident)
+    if number is None:
+        raise UserError(
+            f'"{args.incident}" is not an incident reference such as INC-12.'
+        )
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            query = session.query(Incident).filter_by(number=number)
+            if args.team:
+                query = query.filter_by(team_id=args.team)
+            found = query.all()
+            if not found:
+                raise UserError(f"There is no incident INC-{number}.")
+            if len(found) > 1:
+                teams = ", ".join(sorted(i.team_id for i in found))
+                raise UserError(
+                    f"INC-{number} exists in {teams}; choose one with --team."
+                )
+            context = build_context(session, found[0], settings.config)
+        print(render(make_environment(settings.templates_dir), context))
+    finally:
+        engine.dispose()
     return 0
 
 

@@ -1,0 +1,1 @@
+"""Documents rendered from stored incidents: postmortems, and later runbooks."""
