@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from bot import __version__
 from bot.errors import UserError, WarroomError
@@ -52,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     postmortem.add_argument("incident", help="the incident, e.g. INC-12")
     postmortem.add_argument(
         "--team", help="Slack team id, needed when several workspaces are stored"
+    )
+    postmortem.add_argument(
+        "--write",
+        action="store_true",
+        help="also write it into WARROOM_DOCS_REPO and commit it there",
     )
     postmortem.set_defaults(run=_postmortem)
 
@@ -117,11 +123,35 @@ def _postmortem(settings: Settings, args: argparse.Namespace) -> int:
                 raise UserError(
                     f"INC-{number} exists in {teams}; choose one with --team."
                 )
-            context = build_context(session, found[0], settings.config)
-        print(render(make_environment(settings.templates_dir), context))
+            incident = found[0]
+            context = build_context(session, incident, settings.config)
+        markdown = render(make_environment(settings.templates_dir), context)
+        print(markdown)
+        if args.write:
+            _write_postmortem(settings, incident, context, markdown)
     finally:
         engine.dispose()
     return 0
+
+
+def _write_postmortem(
+    settings: Settings, incident: Any, context: dict[str, Any], markdown: str
+) -> None:
+    from bot.docs.repository import IndexRow, postmortem_path, write_postmortem
+
+    if settings.docs_repo is None:
+        raise UserError("Set WARROOM_DOCS_REPO to the docs checkout to use --write.")
+    row = IndexRow(
+        day=incident.declared_at.date(),
+        reference=context["reference"],
+        severity=context["severity"],
+        title=incident.title,
+        duration=context["duration"],
+        mttr=context["mttr"],
+    )
+    commit = write_postmortem(settings.docs_repo, row, markdown)
+    path = postmortem_path(row.day, row.title, row.reference)
+    print(f"warroom: wrote {path} in commit {commit[:12]}.", file=sys.stderr)
 
 
 def _check_config(settings: Settings, args: argparse.Namespace) -> int:

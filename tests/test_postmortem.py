@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import git
 import pytest
 from conftest import make_settings
 from driver import COMMANDER, Driver
@@ -26,10 +28,15 @@ def driver(running_bot, fake_slack):
     return Driver(running_bot, fake_slack)
 
 
-def postmortem(database_url: str, *args: str) -> subprocess.CompletedProcess:
+def postmortem(
+    database_url: str, *args: str, docs_repo: Path | None = None
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env["DATABASE_URL"] = database_url
     env.pop("WARROOM_CONFIG", None)
+    env.pop("WARROOM_DOCS_REPO", None)
+    if docs_repo is not None:
+        env["WARROOM_DOCS_REPO"] = str(docs_repo)
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "postmortem", *args],
         env=env,
@@ -93,3 +100,28 @@ def test_unknown_incident_is_reported(driver, database_url):
 
     assert result.returncode == 2
     assert "There is no incident INC-99." in result.stderr
+
+
+def test_write_commits_to_docs_repo(driver, database_url, tmp_path):
+    incident = driver.declare("Checkout errors")
+    driver.command("resolve rolled back", channel=incident.channel_id)
+    docs = tmp_path / "docs"
+    repo = git.Repo.init(docs)
+
+    result = postmortem(database_url, "INC-1", "--write", docs_repo=docs)
+
+    assert result.returncode == 0, result.stderr
+    day = incident.declared_at.date().isoformat()
+    written = docs / f"docs/postmortems/{day}-checkout-errors.md"
+    assert written.read_text() == result.stdout.removesuffix("\n")
+    assert "in commit" in result.stderr
+    assert repo.head.commit.message.startswith("Add the postmortem of INC-1")
+
+
+def test_write_needs_docs_repo(driver, database_url):
+    driver.declare("Checkout errors")
+
+    result = postmortem(database_url, "INC-1", "--write")
+
+    assert result.returncode == 2
+    assert "Set WARROOM_DOCS_REPO" in result.stderr

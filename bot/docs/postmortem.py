@@ -109,6 +109,7 @@ def build_context(
         else "unknown (not resolved yet)",
         "services": ", ".join(incident.services) or "none recorded",
         "metrics": metric_rows(metrics, incident),
+        "mttr": format_duration(metrics.resolve),
         "origin_is_impact_start": metrics.origin_is_impact_start,
         "trigger": texts("trigger"),
         "trigger_missing": missing("No trigger recorded", "trigger <text>"),
