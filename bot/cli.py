@@ -99,6 +99,7 @@ def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 def _postmortem(settings: Settings, args: argparse.Namespace) -> int:
     from bot.docs.postmortem import build_context, render
+    from bot.docs.review import review
     from bot.incidents.naming import parse_incident_reference
     from bot.store.db import make_session_factory
     from bot.store.models import Incident
@@ -127,11 +128,22 @@ def _postmortem(settings: Settings, args: argparse.Namespace) -> int:
             context = build_context(session, incident, settings.config)
         markdown = render(make_environment(settings.templates_dir), context)
         print(markdown)
+        _print_findings(review(context, incident.severity))
         if args.write:
             _write_postmortem(settings, incident, context, markdown)
     finally:
         engine.dispose()
     return 0
+
+
+def _print_findings(findings: Sequence[Any]) -> None:
+    if not findings:
+        print("warroom: the blameless review found nothing.", file=sys.stderr)
+        return
+    count = f"{len(findings)} issue" + ("" if len(findings) == 1 else "s")
+    print(f"warroom: the blameless review found {count}:", file=sys.stderr)
+    for finding in findings:
+        print(f"- {finding.section}: {finding.message}", file=sys.stderr)
 
 
 def _write_postmortem(

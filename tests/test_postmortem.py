@@ -93,6 +93,8 @@ def test_missing_sections_say_who_adds_them(driver, database_url):
     assert "_No root cause recorded: the incident commander" in result.stdout
     assert "`/incident cause <text>`" in result.stdout
     assert "_No action items:" in result.stdout
+    assert "the blameless review found 1 issue:" in result.stderr
+    assert "No action item prevents a recurrence" in result.stderr
 
 
 def test_unknown_incident_is_reported(driver, database_url):
