@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 API_PATH = "/api/"
 RESPONSE_URL_PATH = "/response/"
+UPLOAD_PATH = "/upload/"
 RESPONSE_TYPES = frozenset({"in_channel", "ephemeral"})
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
@@ -176,6 +177,7 @@ class FakeSlack:
         if self._server is not None:
             raise RuntimeError("FakeSlack is already running.")
         self._server = FakeSlackServer(self)
+        self._workspace.upload_base = f"{self._origin()}{UPLOAD_PATH}"
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -356,6 +358,11 @@ class FakeSlack:
                 channel_id, text=text, user=user, thread_ts=thread_ts
             )
 
+    def uploaded(self, file_id: str) -> dict[str, Any]:
+        """Return a file's record: name, title, content and where it is shared."""
+        with self._lock:
+            return copy.deepcopy(self._workspace.files[file_id])
+
     def set_reactions(
         self, channel_id: str, ts: str, name: str, users: Iterable[str]
     ) -> None:
@@ -388,6 +395,14 @@ class FakeSlack:
         if url.path.startswith(RESPONSE_URL_PATH) and verb == "POST":
             name = unquote(url.path.removeprefix(RESPONSE_URL_PATH))
             return self._record_response(name, headers, body)
+        if url.path.startswith(UPLOAD_PATH) and verb == "POST":
+            file_id = unquote(url.path.removeprefix(UPLOAD_PATH))
+            with self._lock:
+                if file_id not in self._workspace.files:
+                    self._add_violations(f"POST {url.path}", ["unknown upload URL"])
+                    return text_response(404, "not_found")
+                self._workspace.files[file_id]["content"] = body
+            return text_response(200, f"OK - {len(body)}")
         self._add_violations(f"{verb} {url.path}", ["no such path on the fake"])
         return text_response(404, "not_found")
 

@@ -8,6 +8,7 @@ and response shapes follow Slack's method references.
 from __future__ import annotations
 
 import copy
+import json
 import secrets
 import time
 from collections.abc import Callable, Mapping
@@ -205,6 +206,39 @@ def reactions_add(workspace: Workspace, args: Mapping[str, Any]) -> ApiResponse:
     reaction["users"].append(workspace.bot_user_id)
     reaction["count"] += 1
     return ok()
+
+
+def files_get_upload_url_external(
+    workspace: Workspace, args: Mapping[str, Any]
+) -> ApiResponse:
+    file_id = f"F0FAKE{len(workspace.files) + 1:04d}"
+    workspace.files[file_id] = {
+        "name": str(args["filename"]),
+        "length": int(args["length"]),
+        "content": None,
+        "title": None,
+        "channels": [],
+    }
+    return ok(upload_url=f"{workspace.upload_base}{file_id}", file_id=file_id)
+
+
+def files_complete_upload_external(
+    workspace: Workspace, args: Mapping[str, Any]
+) -> ApiResponse:
+    files = args["files"]
+    entries = json.loads(files) if isinstance(files, str) else files
+    shared = []
+    for entry in entries:
+        record = workspace.files.get(entry.get("id"))
+        if record is None or record["content"] is None:
+            return error("file_not_found")
+        if len(record["content"]) != record["length"]:
+            return error("file_upload_size_mismatch")
+        record["title"] = entry.get("title") or record["name"]
+        if args.get("channel_id"):
+            record["channels"].append(args["channel_id"])
+        shared.append({"id": entry["id"], "title": record["title"]})
+    return ok(files=shared)
 
 
 def reactions_get(workspace: Workspace, args: Mapping[str, Any]) -> ApiResponse:
@@ -576,6 +610,8 @@ HANDLERS: Mapping[str, Handler] = {
     "conversations.create": conversations_create,
     "conversations.history": conversations_history,
     "reactions.get": reactions_get,
+    "files.getUploadURLExternal": files_get_upload_url_external,
+    "files.completeUploadExternal": files_complete_upload_external,
     "users.lookupByEmail": users_lookup_by_email,
     "conversations.replies": conversations_replies,
     "conversations.info": conversations_info,

@@ -121,6 +121,9 @@ class Workspace:
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
         self.direct_messages: dict[frozenset[str], str] = {}
+        # Files of the external upload flow, by id: name, title, content, shares.
+        self.files: dict[str, dict[str, Any]] = {}
+        self.upload_base = ""
         self.serials: dict[str, itertools.count[int]] = {}
         self.last_ts_micros = 0
         self.add_user(self.bot_user_id, name=self.auth_body["user"], is_bot=True)

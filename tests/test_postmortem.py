@@ -127,3 +127,19 @@ def test_write_needs_docs_repo(driver, database_url):
 
     assert result.returncode == 2
     assert "Set WARROOM_DOCS_REPO" in result.stderr
+
+
+def test_slack_draft_uploaded_with_findings(driver, fake_slack):
+    incident = driver.declare("Checkout errors")
+    driver.command("cause human error by the deployer", channel=incident.channel_id)
+
+    reply = driver.command("postmortem", channel=incident.channel_id)
+
+    assert "Posted the postmortem draft of INC-1" in reply["text"]
+    (ticket,) = fake_slack.calls_to("files.getUploadURLExternal")
+    assert ticket.args["filename"] == "postmortem-INC-1.md"
+    uploaded = fake_slack.uploaded("F0FAKE0001")
+    assert uploaded["channels"] == [incident.channel_id]
+    assert uploaded["content"].decode().startswith("# INC-1: Checkout errors")
+    summary = fake_slack.messages(incident.channel_id)[-1]
+    assert "stops at human error" in str(summary["blocks"])

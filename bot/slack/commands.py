@@ -163,6 +163,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "Record the impact: users affected, error rate, revenue.",
         "impact 40% of checkouts failed for 47 minutes",
     ),
+    _sub(
+        "postmortem",
+        "postmortem",
+        "Post the postmortem draft as a Markdown file with the review findings.",
+        "postmortem",
+    ),
     _sub("list", "list", "List open incidents, newest first.", "list"),
     _sub("show", "show [INC-n]", "Show an incident's summary.", "show INC-12"),
     _sub("help", "help", "List the commands with examples.", "help"),

@@ -23,6 +23,8 @@ WEB_API_METHODS = frozenset(
         "conversations.invite",
         "conversations.setPurpose",
         "conversations.setTopic",
+        "files.completeUploadExternal",
+        "files.getUploadURLExternal",
         "pins.add",
         "reactions.get",
         "usergroups.users.list",

@@ -10,7 +10,16 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 
-from bot.flows import actions, analysis, listing, roles, severity, status, timeline
+from bot.flows import (
+    actions,
+    analysis,
+    listing,
+    postmortem,
+    roles,
+    severity,
+    status,
+    timeline,
+)
 from bot.flows.base import Actor, Reply, ReplyBlocks, require_incident
 from bot.flows.declare import DeclareRequest, declare
 from bot.incidents.lifecycle import MILESTONES
@@ -143,6 +152,7 @@ HANDLERS: dict[str, Handler] = {
     "trigger": analysis_handler("trigger"),
     "impact": analysis_handler("impact"),
     "lesson": text_handler(analysis.add_lesson),
+    "postmortem": text_handler(postmortem.post_draft),
     "actions": blocks_handler(actions.list_items),
     "show": blocks_handler(listing.show),
     **{name: milestone_handler(name) for name in MILESTONES},
