@@ -34,8 +34,8 @@ DRAFT = "draft"
 class Missing:
     """A section without data: what is missing and who should add it."""
 
-    what: str
-    how: str
+    problem: str
+    remedy: str
 
 
 def cell(text: str) -> str:
@@ -60,8 +60,8 @@ def build_context(
     def texts(kind: str) -> list[str]:
         return [event.text for event in events if event.kind == kind]
 
-    def missing(what: str, command: str) -> Missing:
-        return Missing(what, f"{owner_note} can add it with `/incident {command}`")
+    def missing(problem: str, command: str) -> Missing:
+        return Missing(problem, f"{owner_note} can add it with `/incident {command}`")
 
     metrics = compute_metrics(
         Instants(
