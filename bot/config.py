@@ -8,6 +8,7 @@ reading a traceback.
 from __future__ import annotations
 
 import difflib
+import re
 import string
 import zoneinfo
 from collections.abc import Callable, Mapping
@@ -39,6 +40,7 @@ DEFAULT_SEVERITIES = (
 )
 
 
+DEFAULT_POSTMORTEM_DUE = ((1, (3, False)), (2, (5, True)), (3, (10, False)))
 DEFAULT_ACTION_DUE_DAYS = (("P0", 1), ("P1", 7), ("P2", 14), ("P3", 28))
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_STATUS_CADENCE = (
@@ -77,6 +79,9 @@ class WarroomConfig:
     status_update_every: tuple[tuple[int, timedelta], ...] = DEFAULT_STATUS_CADENCE
     # Priority → days until an action item given without a due date is due.
     action_due_days: tuple[tuple[str, int], ...] = DEFAULT_ACTION_DUE_DAYS
+    # Severity level → (days, counted in business days?) from resolution until the
+    # postmortem is due; levels missing here get no deadline reminders.
+    postmortem_due: tuple[tuple[int, tuple[int, bool]], ...] = DEFAULT_POSTMORTEM_DUE
     # Weekdays (Monday = 0) on which overdue action items are reminded.
     working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})
     responders: Responders = field(default_factory=Responders)
@@ -198,6 +203,7 @@ TOP_KEYS = {
     "archive_channel_after": "archive incident channels this long after resolution",
     "status_update_every": "remind the commander after this long without an update",
     "action_due_days": "days until an action item is due, by priority",
+    "postmortem_due": "days from resolution until the postmortem is due, by severity",
     "working_days": "weekdays on which overdue action items are reminded",
     "responders": "people and user groups invited to every incident",
     "severities": "severity levels and what they mean",
@@ -300,6 +306,10 @@ def _read_config(reader: _Reader, data: Any) -> WarroomConfig:
         )
     if "action_due_days" in values:
         config["action_due_days"] = _read_due_days(reader, values["action_due_days"])
+    if "postmortem_due" in values:
+        config["postmortem_due"] = _read_postmortem_due(
+            reader, values["postmortem_due"]
+        )
     if "working_days" in values:
         config["working_days"] = _read_working_days(reader, values["working_days"])
     if "responders" in values:
@@ -360,6 +370,31 @@ def _read_due_days(reader: _Reader, value: Any) -> tuple[tuple[str, int], ...]:
             raise reader.fail(_join(where, priority), problem, hint)
         days[priority] = amount
     return tuple(days.items())
+
+
+POSTMORTEM_DUE = re.compile(r"^(\d+)\s*(d|days?|bd|business\s+days?)$", re.IGNORECASE)
+
+
+def _read_postmortem_due(
+    reader: _Reader, value: Any
+) -> tuple[tuple[int, tuple[int, bool]], ...]:
+    where = "postmortem_due"
+    hint = 'Map severity levels to "3d", "5 business days" or "never".'
+    if not isinstance(value, dict):
+        raise reader.fail(where, f"expected a mapping, got {_kind(value)}", hint)
+    rules = []
+    for level, due in value.items():
+        key = _join(where, str(level))
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 9:
+            raise reader.fail(key, "expected a severity level from 1 to 9", hint)
+        if due in ("never", None):
+            continue
+        match = POSTMORTEM_DUE.match(str(due).strip())
+        if match is None:
+            raise reader.fail(key, f'"{due}" is not a number of days', hint)
+        business = match.group(2).lower().startswith("b")
+        rules.append((level, (int(match.group(1)), business)))
+    return tuple(sorted(rules))
 
 
 def _read_working_days(reader: _Reader, value: Any) -> frozenset[int]:

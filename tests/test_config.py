@@ -254,3 +254,16 @@ def test_action_defaults_parsed(tmp_path):
 def test_action_defaults_rejected(tmp_path, text, expected):
     with pytest.raises(ConfigError, match=expected):
         load_config(write(tmp_path, text))
+
+
+def test_postmortem_due_parsed(tmp_path):
+    text = "postmortem_due: {1: 2d, 2: 5 business days, 3: 7bd, 4: never}\n"
+
+    config = load_config(write(tmp_path, text))
+
+    assert config.postmortem_due == ((1, (2, False)), (2, (5, True)), (3, (7, True)))
+
+
+def test_postmortem_due_rejects_text(tmp_path):
+    with pytest.raises(ConfigError, match='"soon" is not a number of days'):
+        load_config(write(tmp_path, "postmortem_due: {1: soon}\n"))

@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import git
 import pytest
 from conftest import make_settings
-from driver import COMMANDER, Driver
+from driver import COMMANDER, Driver, severity_buttons
 
 from bot.config import WarroomConfig
+from bot.reminders.runner import tick
 
 
 @pytest.fixture
@@ -143,3 +145,50 @@ def test_slack_draft_uploaded_with_findings(driver, fake_slack):
     assert uploaded["content"].decode().startswith("# INC-1: Checkout errors")
     summary = fake_slack.messages(incident.channel_id)[-1]
     assert "stops at human error" in str(summary["blocks"])
+
+
+def test_publish_waits_for_findings(driver, fake_slack):
+    incident = driver.declare("Checkout errors")
+    channel = incident.channel_id
+
+    unresolved = driver.command("postmortem publish", channel=channel)
+    driver.command("resolve fixed", channel=channel)
+    refused = driver.command("postmortem publish", channel=channel)
+    published = driver.command("postmortem publish anyway", channel=channel)
+
+    assert "Resolve the incident before publishing" in unresolved["text"]
+    assert "found 1 things to address first" in refused["text"]
+    assert "Published the postmortem of INC-1." in published["text"]
+    stored = driver.incident(incident.id)
+    assert stored.postmortem_published_at is not None
+    (event,) = driver.events(incident.id, "postmortem")
+    assert event.text == "published the postmortem with 1 acknowledged findings"
+
+
+def test_deadline_reminders_until_published(driver, fake_slack):
+    incident = driver.declare("Checkout errors")
+    channel, ts = incident.channel_id, incident.severity_prompt_ts
+    buttons = severity_buttons(fake_slack, channel, ts)
+    driver.click(ts, channel, buttons[0], user=COMMANDER)  # SEV1: due after 3 days
+    driver.command("resolve fixed", channel=channel)
+    runtime = driver.bot.app.runtime
+    resolved = driver.incident(incident.id).resolved_at
+
+    def reminders_sent():
+        return [
+            call
+            for call in fake_slack.calls_to("chat.postMessage")
+            if call.args["channel"] == COMMANDER and "postmortem" in call.args["text"]
+        ]
+
+    tick(runtime, resolved + timedelta(days=2), "w")
+    before = len(reminders_sent())
+    tick(runtime, resolved + timedelta(days=3, minutes=1), "w")
+    on_due = len(reminders_sent())
+    tick(runtime, resolved + timedelta(days=4, minutes=2), "w")
+    next_day = len(reminders_sent())
+    driver.command("postmortem publish anyway", channel=channel)
+    tick(runtime, resolved + timedelta(days=5, minutes=3), "w")
+    after_publish = len(reminders_sent())
+
+    assert (before, on_due, next_day, after_publish) == (0, 1, 2, 2)

@@ -95,7 +95,7 @@ def build_context(
     return {
         "reference": incident_reference(incident.number),
         "title": incident.title,
-        "status": DRAFT,
+        "status": "published" if incident.postmortem_published_at else DRAFT,
         "date": incident.declared_at.astimezone(zone).date().isoformat(),
         "severity": severity or "not set",
         "commander": commander,

@@ -5,21 +5,96 @@ from __future__ import annotations
 import logging
 
 from bot.docs.postmortem import build_context, render
+from bot.docs.repository import IndexRow, postmortem_path, write_postmortem
 from bot.docs.review import review
 from bot.errors import UserError
-from bot.flows.base import Actor, Reply, post, require_incident
+from bot.flows.base import Actor, Reply, post, require_incident, utc_now
+from bot.incidents.lifecycle import RESOLVED
+from bot.reminders.deadline import subject as deadline_subject
 from bot.runtime import Runtime
 from bot.slack import api, views
 from bot.slack.blocks import escape_mrkdwn, fit_blocks, section
+from bot.store import incidents
+from bot.store import reminders as reminder_store
+from bot.store.db import transaction
 
 log = logging.getLogger(__name__)
 
 
-def post_draft(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
-    if argument:
+PUBLISH_USAGE = (
+    "Use `/incident postmortem` for the draft, `/incident postmortem publish` to "
+    "publish it, or `/incident postmortem publish anyway` to publish despite findings."
+)
+
+
+def command(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
+    words = argument.lower().split()
+    if not words:
+        post_draft(runtime, actor, reply)
+    elif words == ["publish"]:
+        publish(runtime, actor, reply, acknowledged=False)
+    elif words == ["publish", "anyway"]:
+        publish(runtime, actor, reply, acknowledged=True)
+    else:
+        raise UserError(PUBLISH_USAGE)
+
+
+def publish(
+    runtime: Runtime, actor: Actor, reply: Reply, *, acknowledged: bool
+) -> None:
+    """Publish the postmortem once the review's findings are fixed or acknowledged."""
+    with runtime.sessions() as session:
+        incident = require_incident(session, actor)
+        if incident.status != RESOLVED:
+            raise UserError("Resolve the incident before publishing its postmortem.")
+        context = build_context(session, incident, runtime.settings.config)
+    findings = review(context, incident.severity)
+    if findings and not acknowledged:
+        listed = "\n".join(f"• {f.section}: {f.message}" for f in findings)
         raise UserError(
-            "Use `/incident postmortem` on its own, in the incident channel."
+            f"The blameless review found {len(findings)} things to address first:\n"
+            f"{listed}\nFix them, or publish with "
+            "`/incident postmortem publish anyway`."
         )
+    now = utc_now()
+    with transaction(runtime.sessions) as session:
+        stored = incidents.lock_incident(session, incident.id)
+        stored.postmortem_published_at = now
+        stored.updated_at = now
+        note = "published the postmortem"
+        if findings:
+            note += f" with {len(findings)} acknowledged findings"
+        incidents.add_event(
+            session,
+            stored,
+            kind="postmortem",
+            occurred_at=now,
+            actor_id=actor.user_id,
+            text=note,
+            now=now,
+        )
+        reminder_store.cancel_pending(session, deadline_subject(incident.id))
+        context = build_context(session, stored, runtime.settings.config)
+    markdown = render(runtime.templates, context)
+    where = ""
+    if runtime.settings.docs_repo is not None:
+        row = IndexRow(
+            day=incident.declared_at.date(),
+            reference=context["reference"],
+            severity=context["severity"],
+            title=incident.title,
+            duration=context["duration"],
+            mttr=context["mttr"],
+        )
+        commit = write_postmortem(runtime.settings.docs_repo, row, markdown)
+        path = postmortem_path(row.day, row.title, row.reference)
+        where = f" It is in the docs repository as {path} (commit {commit[:12]})."
+    log.info("incident %s: postmortem published", incident.id)
+    reply(f"Published the postmortem of {context['reference']}.{where}")
+
+
+def post_draft(runtime: Runtime, actor: Actor, reply: Reply) -> None:
+    """Upload the current draft to the incident channel with the review's findings."""
     with runtime.sessions() as session:
         incident = require_incident(session, actor)
         context = build_context(session, incident, runtime.settings.config)

@@ -19,7 +19,7 @@ from bot.flows.base import user_zone
 from bot.incidents.lifecycle import COMMANDER, RESOLVED
 from bot.incidents.naming import incident_reference
 from bot.incidents.schedule import overdue_reminders
-from bot.reminders import digest
+from bot.reminders import deadline, digest
 from bot.reminders.status import KIND as STATUS_KIND
 from bot.reminders.status import plan_status_reminders
 from bot.runtime import Runtime
@@ -43,6 +43,7 @@ def tick(runtime: Runtime, now: datetime, worker: str) -> int:
     plan_overdue(runtime, now)
     plan_status_reminders(runtime, now)
     digest.plan_digests(runtime, now)
+    deadline.plan_deadlines(runtime, now)
     with transaction(runtime.sessions) as session:
         claimed = reminder_store.claim_due(session, now=now, worker=worker, limit=BATCH)
     return sum(deliver(runtime, reminder_id, worker, now) for reminder_id in claimed)
@@ -101,6 +102,12 @@ def deliver(runtime: Runtime, reminder_id: int, worker: str, now: datetime) -> b
         assert incident is not None
         commander = incidents.current_roles(session, incident).get(COMMANDER)
         reference = incident_reference(incident.number)
+    if reminder.kind == deadline.KIND:
+        if incident.postmortem_published_at is not None:
+            return cancel(runtime, reminder_id)
+        message = views.postmortem_reminder(incident)
+        error = send(runtime, reminder.recipient_id, message)
+        return settle(runtime, reminder, error, worker, now)
     if reminder.kind == digest.KIND:
         with runtime.sessions() as session:
             found = digest.overdue_by_commander(session, now)

@@ -165,9 +165,9 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     ),
     _sub(
         "postmortem",
-        "postmortem",
-        "Post the postmortem draft as a Markdown file with the review findings.",
-        "postmortem",
+        "postmortem [publish [anyway]]",
+        "Post the postmortem draft with the review findings, or publish it.",
+        "postmortem publish",
     ),
     _sub("list", "list", "List open incidents, newest first.", "list"),
     _sub("show", "show [INC-n]", "Show an incident's summary.", "show INC-12"),

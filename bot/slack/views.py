@@ -388,3 +388,14 @@ def overdue_digest(items: Sequence[ActionItem], references: dict[int, str]) -> M
     blocks: list[dict[str, object]] = [header(title)]
     blocks.extend(section(action_line(item, references[item.id])) for item in items)
     return Message(title, fit_blocks(blocks))
+
+
+def postmortem_reminder(incident: Incident) -> Message:
+    reference = incident_reference(incident.number)
+    text = f"The postmortem of {reference} is due and not yet published."
+    markdown = (
+        f"*The postmortem of {reference} is due* and not yet published. In "
+        f"<#{incident.channel_id}>, `/incident postmortem` posts the draft and its "
+        "review, and `/incident postmortem publish` publishes it."
+    )
+    return Message(text, [section(markdown)])

@@ -74,6 +74,7 @@ class Incident(Base):
     channel_archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The commander pressed snooze on the status-update reminder until then.
     status_snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    postmortem_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     declared_by: Mapped[str] = mapped_column(USER_ID)
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime())
     impact_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -152,7 +152,7 @@ HANDLERS: dict[str, Handler] = {
     "trigger": analysis_handler("trigger"),
     "impact": analysis_handler("impact"),
     "lesson": text_handler(analysis.add_lesson),
-    "postmortem": text_handler(postmortem.post_draft),
+    "postmortem": text_handler(postmortem.command),
     "actions": blocks_handler(actions.list_items),
     "show": blocks_handler(listing.show),
     **{name: milestone_handler(name) for name in MILESTONES},
