@@ -279,7 +279,8 @@ def test_two_schedulers_send_each_once(driver, fake_slack, settings, engine):
     owners = [f"U0PEOPLE{number:03d}" for number in range(30)]
     for number, owner in enumerate(owners):
         driver.command(f"action task {number} <@{owner}>", channel=incident.channel_id)
-    replicas = [create_app(settings, engine=engine) for _ in range(2)]
+    # Each replica has its own engine and connection pool, as two processes would.
+    replicas = [create_app(settings) for _ in range(2)]
     now = datetime.now(UTC)
     totals = []
 
@@ -295,7 +296,7 @@ def test_two_schedulers_send_each_once(driver, fake_slack, settings, engine):
     for thread in threads:
         thread.join()
     for app in replicas:
-        app.drain()
+        app.close()
 
     texts = [text for owner in owners for text in direct_messages(fake_slack, owner)]
     assert sum(totals) == 30
