@@ -205,7 +205,8 @@ def resolution(incident: Incident, metrics: Metrics, user_id: str) -> Message:
     blocks.append(
         section(
             "Next: write the postmortem while memories are fresh. "
-            "`/incident timeline` shows what was recorded."
+            "`/incident postmortem` posts the draft built from what was recorded, "
+            "and `/incident postmortem publish` publishes it."
         )
     )
     return Message(lines[0], fit_blocks(blocks))
