@@ -1,0 +1,117 @@
+"""Golden files of the rendered postmortem: a full incident and a bare one.
+
+Set WARROOM_UPDATE_GOLDEN=1 to rewrite the files after an intended change, then
+review the diff like any other change.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import WarroomConfig
+from bot.docs.postmortem import build_context, render
+from bot.store import incidents
+from bot.store.db import make_session_factory, transaction
+from bot.store.models import ActionItem
+from bot.templating import make_environment
+
+GOLDEN = Path(__file__).parent / "golden"
+START = datetime(2026, 11, 3, 14, 0, tzinfo=UTC)
+CONFIG = WarroomConfig(timezone="Europe/Berlin")
+
+
+def minutes(count: int) -> datetime:
+    return START + timedelta(minutes=count)
+
+
+def full_incident(session) -> int:
+    incident = incidents.create_incident(
+        session,
+        team_id="T0GOLDEN01",
+        title="Checkout errors for EU users",
+        description="Payments failed with 503s.",
+        declared_by="U0COMMAND1",
+        now=minutes(10),
+        severity=2,
+        services=["checkout", "payments"],
+    )
+    incident.severity_confirmed = True
+    incident.impact_started_at = minutes(0)
+    incident.detected_at = minutes(6)
+    incident.acknowledged_at = minutes(9)
+    incident.mitigated_at = minutes(40)
+    incident.resolved_at = minutes(47)
+    incident.status = "resolved"
+    incident.resolution_summary = "Rolled back config 4812."
+    entries = [
+        (12, "note", "paged the payments team"),
+        (20, "trigger", "config push 4812 set the pool size to 0"),
+        (25, "why", "the pool had no connections"),
+        (26, "why", "the loader accepted an empty pool size"),
+        (30, "cause", "the config loader accepts an empty pool size | no check"),
+        (31, "factor", "no alert on pool exhaustion"),
+        (32, "impact", "40% of EU checkouts failed for 47 minutes"),
+        (45, "lesson", "the rollback took 2 minutes"),
+    ]
+    for offset, kind, text in entries:
+        incidents.add_event(
+            session,
+            incident,
+            kind=kind,
+            occurred_at=minutes(offset),
+            actor_id="U0COMMAND1",
+            text=text,
+            data={"category": "went-well"} if kind == "lesson" else {},
+            now=minutes(offset),
+        )
+    session.add(
+        ActionItem(
+            team_id="T0GOLDEN01",
+            incident_id=incident.id,
+            text="Validate pool sizes in the config loader",
+            owner_id="U0OWNER001",
+            priority="P1",
+            category="prevent",
+            status="open",
+            due_on=date(2026, 11, 17),
+            created_by="U0COMMAND1",
+            created_at=minutes(50),
+        )
+    )
+    return incident.id
+
+
+def bare_incident(session) -> int:
+    incident = incidents.create_incident(
+        session,
+        team_id="T0GOLDEN01",
+        title="Something is slow",
+        description="",
+        declared_by="U0COMMAND1",
+        now=START,
+    )
+    return incident.id
+
+
+@pytest.mark.parametrize(
+    ("name", "build"),
+    [("full", full_incident), ("bare", bare_incident)],
+    ids=["full", "bare"],
+)
+def test_postmortem_matches_golden(engine, name, build):
+    sessions = make_session_factory(engine)
+    with transaction(sessions) as session:
+        incident_id = build(session)
+    with sessions() as session:
+        incident = incidents.lock_incident(session, incident_id)
+        context = build_context(session, incident, CONFIG)
+    rendered = render(make_environment(), context)
+    golden = GOLDEN / f"postmortem-{name}.md"
+    if os.environ.get("WARROOM_UPDATE_GOLDEN") == "1":
+        golden.write_text(rendered, encoding="utf-8")
+
+    assert rendered == golden.read_text(encoding="utf-8")
