@@ -149,20 +149,11 @@ def _print_findings(findings: Sequence[Any]) -> None:
 def _write_postmortem(
     settings: Settings, incident: Any, context: dict[str, Any], markdown: str
 ) -> None:
-    from bot.docs.repository import IndexRow, postmortem_path, write_postmortem
+    from bot.docs.postmortem import commit_to_docs
 
     if settings.docs_repo is None:
         raise UserError("Set WARROOM_DOCS_REPO to the docs checkout to use --write.")
-    row = IndexRow(
-        day=incident.declared_at.date(),
-        reference=context["reference"],
-        severity=context["severity"],
-        title=incident.title,
-        duration=context["duration"],
-        mttr=context["mttr"],
-    )
-    commit = write_postmortem(settings.docs_repo, row, markdown)
-    path = postmortem_path(row.day, row.title, row.reference)
+    path, commit = commit_to_docs(settings.docs_repo, incident, context, markdown)
     print(f"warroom: wrote {path} in commit {commit[:12]}.", file=sys.stderr)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import WarroomConfig
+from bot.docs.repository import IndexRow, postmortem_path, write_postmortem
 from bot.incidents.lifecycle import (
     COMMANDER,
     Instants,
@@ -179,3 +181,22 @@ def metric_rows(metrics: Metrics, incident: Incident) -> list[dict[str, str]]:
 
 def render(environment: jinja2.Environment, context: dict[str, Any]) -> str:
     return environment.get_template("postmortem.md.j2").render(**context)
+
+
+def commit_to_docs(
+    root: Path, incident: Incident, context: dict[str, Any], markdown: str
+) -> tuple[Path, str]:
+    """Write the rendered postmortem and its index row into the docs repository.
+
+    Returns the postmortem's path inside the repository and the commit id.
+    """
+    row = IndexRow(
+        day=incident.declared_at.date(),
+        reference=context["reference"],
+        severity=context["severity"],
+        title=incident.title,
+        duration=context["duration"],
+        mttr=context["mttr"],
+    )
+    commit = write_postmortem(root, row, markdown)
+    return postmortem_path(row.day, row.title, row.reference), commit

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.docs.postmortem import build_context, render
-from bot.docs.repository import IndexRow, postmortem_path, write_postmortem
+from bot.docs.postmortem import build_context, commit_to_docs, render
 from bot.docs.review import review
 from bot.errors import UserError
 from bot.flows.base import Actor, Reply, post, require_incident, utc_now
@@ -78,16 +77,9 @@ def publish(
     markdown = render(runtime.templates, context)
     where = ""
     if runtime.settings.docs_repo is not None:
-        row = IndexRow(
-            day=incident.declared_at.date(),
-            reference=context["reference"],
-            severity=context["severity"],
-            title=incident.title,
-            duration=context["duration"],
-            mttr=context["mttr"],
+        path, commit = commit_to_docs(
+            runtime.settings.docs_repo, incident, context, markdown
         )
-        commit = write_postmortem(runtime.settings.docs_repo, row, markdown)
-        path = postmortem_path(row.day, row.title, row.reference)
         where = f" It is in the docs repository as {path} (commit {commit[:12]})."
     log.info("incident %s: postmortem published", incident.id)
     reply(f"Published the postmortem of {context['reference']}.{where}")
