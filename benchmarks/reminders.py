@@ -117,7 +117,7 @@ def main() -> None:
         started = time.perf_counter()
         sent = 0
         ticks = 0
-        busiest = 0  # most messages to one owner within one tick
+        busiest = 0  # the maximum messages to one owner within one tick
         while sent < args.due and ticks < 100:
             before = len(fake.calls)
             sent += tick(app.runtime, now, "bench")

@@ -8,7 +8,7 @@ Slack listeners) can turn any of them into one message for a person:
     ├── StoreError           the database could not be reached or migrated
     ├── SlackCallError       a Slack Web API call failed after its retries
     └── UserError            a request cannot be carried out as written; the
-                             message tells the person what to change
+                             message explains what to change
 
 Messages are whole sentences: what was attempted, what went wrong, what to do next.
 """
@@ -36,4 +36,4 @@ class SlackCallError(WarroomError):
 
 
 class UserError(WarroomError):
-    """A request cannot be carried out as written; the message says what to change."""
+    """A request that cannot be carried out as written; the message explains the fix."""

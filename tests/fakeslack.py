@@ -149,7 +149,7 @@ class FakeSlack:
       ``add_channel`` gives one a name and members, and ``forget_channel`` makes it
       fail with channel_not_found from then on.
     - chat.postMessage to a user id (U… or W…) posts into the bot's DM with that user.
-      A channel name, with or without "#", is accepted for a channel the fake knows.
+      A channel name, with or without "#", is accepted for a channel the fake stores.
     - Only messages the fake stored can be updated, pinned or reacted to. Use
       ``add_message`` for messages written by people.
     - users.info knows the bot user and the users added with ``add_user``, while

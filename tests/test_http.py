@@ -135,7 +135,7 @@ def test_other_workspace_is_rejected(running_bot):
     first = slash_command_body("help", response_url=fake.response_url("mine"))
     running_bot.post(first, "application/x-www-form-urlencoded")
     fake.wait_for(lambda: fake.calls_to("auth.test") and fake.responses)
-    time.sleep(0.2)  # the identity is stored just after auth.test answers
+    time.sleep(0.2)  # the identity is stored just after auth.test returns
     other = slash_command_body(
         "help",
         team_id="T0OTHERTEAM",

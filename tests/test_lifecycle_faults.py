@@ -152,7 +152,7 @@ def test_acks_survive_slow_slack(driver, fake_slack):
             )
         )
 
-    # Bolt answers 404 when a listener has not acknowledged within three seconds.
+    # Bolt responds 404 when a listener has not acknowledged within three seconds.
     assert [command.status for command in sent] == [200] * 80
     print(f"slowest acknowledgement: {max(c.seconds for c in sent):.2f} s")
     fake_slack.wait_for(lambda: len(driver.events(incident.id, "status")) == 80, 30)

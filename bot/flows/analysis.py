@@ -1,7 +1,7 @@
 """The analysis behind a postmortem: 5 Whys, root cause, factors, lessons, impact.
 
 Each entry is a timeline event of its own kind, so the postmortem can collect them
-and the timeline shows when and by whom they were written.
+and the timeline shows when they were written and by which person.
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ def title_line(incident: Incident) -> str:
 def summary(
     incident: Incident, roles: dict[str, str], severities: Sequence[Severity]
 ) -> Message:
-    """The pinned summary, edited in place as the incident changes."""
+    """Build the pinned summary, which is edited in place as the incident changes."""
     declared = slack_time(incident.declared_at)
     fields = [
         f"*Status*\n{incident.status}",
@@ -287,7 +287,7 @@ def incident_line(incident: Incident, severities: Sequence[Severity]) -> str:
 
 
 def announcement(incident: Incident) -> Message:
-    """The note in the announcement channel; a private incident shows no details."""
+    """Build the announcement; a private incident is announced without details."""
     reference = incident_reference(incident.number)
     if incident.private:
         text = f":rotating_light: A private incident, {reference}, was declared."
@@ -383,7 +383,7 @@ def status_reminder(incident: Incident, due_at: datetime) -> Message:
 
 
 def overdue_digest(items: Sequence[ActionItem], references: dict[int, str]) -> Message:
-    """The commander's weekly list of overdue action items, oldest due date first."""
+    """Build the commander's weekly list of overdue action items, oldest due first."""
     noun = "action item" if len(items) == 1 else "action items"
     title = f"Weekly digest: {len(items)} overdue {noun}"
     blocks: list[dict[str, object]] = [header(title)]
