@@ -149,12 +149,22 @@ def _print_findings(findings: Sequence[Any]) -> None:
 def _write_postmortem(
     settings: Settings, incident: Any, context: dict[str, Any], markdown: str
 ) -> None:
-    from bot.docs.postmortem import commit_to_docs
+    from bot.docs.publishing import publish_to_docs
+    from bot.templating import make_environment
 
     if settings.docs_repo is None:
         raise UserError("Set WARROOM_DOCS_REPO to the docs checkout to use --write.")
-    path, commit = commit_to_docs(settings.docs_repo, incident, context, markdown)
-    print(f"warroom: wrote {path} in commit {commit[:12]}.", file=sys.stderr)
+    published = publish_to_docs(
+        settings.docs_repo,
+        make_environment(settings.templates_dir),
+        context,
+        markdown,
+        services=list(incident.services),
+        remote=settings.config.docs_remote,
+    )
+    for path in (published.postmortem, *published.runbooks):
+        print(f"warroom: wrote {path}", file=sys.stderr)
+    print(f"warroom: in commit {published.commit[:12]}.", file=sys.stderr)
 
 
 def _check_config(settings: Settings, args: argparse.Namespace) -> int:

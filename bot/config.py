@@ -67,6 +67,14 @@ class Service:
 
 
 @dataclass(frozen=True)
+class DocsRemote:
+    """Where published documents are pushed; no branch means the checked-out one."""
+
+    name: str
+    branch: str | None = None
+
+
+@dataclass(frozen=True)
 class WarroomConfig:
     timezone: str = "UTC"
     channel_name_pattern: str = DEFAULT_CHANNEL_PATTERN
@@ -87,6 +95,8 @@ class WarroomConfig:
     responders: Responders = field(default_factory=Responders)
     severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
     services: tuple[Service, ...] = ()
+    # None commits published documents locally without pushing them.
+    docs_remote: DocsRemote | None = None
 
 
 class _Reader:
@@ -208,6 +218,11 @@ TOP_KEYS = {
     "responders": "people and user groups invited to every incident",
     "severities": "severity levels and what they mean",
     "services": "the services catalogue",
+    "docs": "where published postmortems and runbooks are pushed",
+}
+DOCS_KEYS = {
+    "remote": "git remote of WARROOM_DOCS_REPO to push to, e.g. origin",
+    "branch": "branch on that remote (default: the checked-out branch)",
 }
 SEVERITY_KEYS = {"level": "1 to 9", "name": "short name", "description": "meaning"}
 RESPONDER_KEYS = {
@@ -318,7 +333,24 @@ def _read_config(reader: _Reader, data: Any) -> WarroomConfig:
         config["severities"] = _read_severities(reader, values["severities"])
     if "services" in values:
         config["services"] = _read_services(reader, values["services"])
+    if "docs" in values:
+        config["docs_remote"] = _read_docs(reader, values["docs"])
     return WarroomConfig(**config)
+
+
+def _read_docs(reader: _Reader, value: Any) -> DocsRemote | None:
+    values = reader.mapping(value, "docs", DOCS_KEYS)
+    if "remote" not in values:
+        if "branch" in values:
+            hint = "Add `remote: origin` (or your remote's name) beside it."
+            raise reader.fail("docs.branch", "a branch needs a remote", hint)
+        return None
+    hint = 'Use the name of a remote of WARROOM_DOCS_REPO, e.g. "origin".'
+    remote = reader.string(values["remote"], "docs.remote", hint)
+    branch = None
+    if "branch" in values:
+        branch = reader.string(values["branch"], "docs.branch", 'e.g. "main"')
+    return DocsRemote(remote, branch)
 
 
 def _read_timezone(reader: _Reader, value: Any) -> str:

@@ -3,7 +3,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_SEVERITIES, Service, WarroomConfig, load_config
+from bot.config import (
+    DEFAULT_SEVERITIES,
+    DocsRemote,
+    Service,
+    WarroomConfig,
+    load_config,
+)
 from bot.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,6 +159,16 @@ BAD_FILES = [
         id="bracket-key",
     ),
     pytest.param(
+        "docs:\n  branch: main\n",
+        ":2: docs.branch: a branch needs a remote.",
+        id="docs-branch-without-remote",
+    ),
+    pytest.param(
+        "docs:\n  remote: ''\n",
+        ":2: docs.remote: expected a non-empty string",
+        id="docs-empty-remote",
+    ),
+    pytest.param(
         "- just\n- a list\n",
         ":1: (top level): expected a mapping, got a list.",
         id="not-a-mapping",
@@ -267,3 +283,12 @@ def test_postmortem_due_parsed(tmp_path):
 def test_postmortem_due_rejects_text(tmp_path):
     with pytest.raises(ConfigError, match='"soon" is not a number of days'):
         load_config(write(tmp_path, "postmortem_due: {1: soon}\n"))
+
+
+def test_docs_remote_parsed(tmp_path):
+    config = load_config(write(tmp_path, "docs: {remote: origin, branch: pages}\n"))
+    only_remote = load_config(write(tmp_path, "docs: {remote: upstream}\n"))
+
+    assert config.docs_remote == DocsRemote("origin", "pages")
+    assert only_remote.docs_remote == DocsRemote("upstream", None)
+    assert load_config(None).docs_remote is None

@@ -119,7 +119,7 @@ def test_write_commits_to_docs_repo(driver, database_url, tmp_path):
     written = docs / f"docs/postmortems/{day}-checkout-errors.md"
     assert written.read_text() == result.stdout.removesuffix("\n")
     assert "in commit" in result.stderr
-    assert repo.head.commit.message.startswith("Add the postmortem of INC-1")
+    assert repo.head.commit.message.startswith("Publish the postmortem of INC-1")
 
 
 def test_write_needs_docs_repo(driver, database_url):
@@ -157,7 +157,7 @@ def test_publish_waits_for_findings(driver, fake_slack):
     published = driver.command("postmortem publish anyway", channel=channel)
 
     assert "Resolve the incident before publishing" in unresolved["text"]
-    assert "found 1 things to address first" in refused["text"]
+    assert "found 1 thing to address first" in refused["text"]
     assert "Published the postmortem of INC-1." in published["text"]
     stored = driver.incident(incident.id)
     assert stored.postmortem_published_at is not None

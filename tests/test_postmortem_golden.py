@@ -56,8 +56,28 @@ def full_incident(session) -> int:
         (31, "factor", "no alert on pool exhaustion"),
         (32, "impact", "40% of EU checkouts failed for 47 minutes"),
         (45, "lesson", "the rollback took 2 minutes"),
+        (33, "failure-mode", "connection pool exhausted"),
+        (34, "change", "4812: set the pool size from the new loader"),
+        (35, "runbook", "payments-pool followed: restarted the pods"),
+        (6, "milestone", "detected: PaymentsErrorBudgetBurn paged on-call"),
+        (40, "milestone", "mitigated: rolled back config 4812"),
     ]
+    data = {
+        "lesson": {"category": "went-well"},
+        "change": {
+            "reference": "4812",
+            "note": "set the pool size from the new loader",
+        },
+        "runbook": {
+            "name": "payments-pool",
+            "outcome": "followed",
+            "note": "restarted the pods",
+        },
+    }
     for offset, kind, text in entries:
+        extra = data.get(kind, {})
+        if kind == "milestone":
+            extra = {"milestone": text.partition(":")[0]}
         incidents.add_event(
             session,
             incident,
@@ -65,7 +85,7 @@ def full_incident(session) -> int:
             occurred_at=minutes(offset),
             actor_id="U0COMMAND1",
             text=text,
-            data={"category": "went-well"} if kind == "lesson" else {},
+            data=extra,
             now=minutes(offset),
         )
     session.add(

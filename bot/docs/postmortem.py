@@ -6,9 +6,9 @@ template only lays the values out.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import WarroomConfig
-from bot.docs.repository import IndexRow, postmortem_path, write_postmortem
 from bot.incidents.lifecycle import (
     COMMANDER,
     Instants,
@@ -27,7 +26,7 @@ from bot.incidents.lifecycle import (
 )
 from bot.incidents.naming import incident_reference
 from bot.store import incidents
-from bot.store.models import ActionItem, Incident, RoleAssignment
+from bot.store.models import ActionItem, Incident, RoleAssignment, TimelineEvent
 
 DRAFT = "draft"
 
@@ -96,6 +95,7 @@ def build_context(
     duration_end = incident.resolved_at or incident.mitigated_at
     return {
         "reference": incident_reference(incident.number),
+        "day": incident.declared_at.date(),
         "title": incident.title,
         "status": "published" if incident.postmortem_published_at else DRAFT,
         "date": incident.declared_at.astimezone(zone).date().isoformat(),
@@ -139,6 +139,8 @@ def build_context(
             for item in items
         ],
         "actions_missing": missing("No action items", "action <text>"),
+        **investigation(events, missing),
+        **detection(incident, metrics, events, missing),
         "zone": config.timezone,
         "timeline": [
             {
@@ -151,6 +153,94 @@ def build_context(
             for event in events
         ],
     }
+
+
+def investigation(
+    events: Sequence[TimelineEvent], missing: Callable[[str, str], Missing]
+) -> dict[str, Any]:
+    """The failure mode, related changes and runbooks recorded during the incident."""
+    modes = [event.text for event in events if event.kind == "failure-mode"]
+    runbooks: dict[str, dict[str, str]] = {}
+    for event in events:
+        if event.kind == "runbook":  # the newest verdict on a runbook wins
+            name = str(event.data.get("name", event.text))
+            runbooks[name] = {
+                "name": cell(name),
+                "outcome": str(event.data.get("outcome", "")),
+                "note": cell(str(event.data.get("note", ""))),
+            }
+    return {
+        "failure_mode": modes[-1] if modes else "",
+        "failure_mode_missing": missing("No failure mode named", "failure-mode <text>"),
+        "changes": [
+            {
+                "reference": cell(str(event.data.get("reference", event.text))),
+                "note": cell(str(event.data.get("note", ""))),
+                "by": event.actor_id or "",
+            }
+            for event in events
+            if event.kind == "change"
+        ],
+        "changes_missing": missing(
+            "No related changes recorded", "change <commit or link> [note]"
+        ),
+        "runbooks": list(runbooks.values()),
+        "runbooks_missing": missing(
+            "No runbooks recorded",
+            "runbook <name> <followed|not-followed|missing|ineffective>",
+        ),
+    }
+
+
+def detection(
+    incident: Incident,
+    metrics: Metrics,
+    events: Sequence[TimelineEvent],
+    missing: Callable[[str, str], Missing],
+) -> dict[str, Any]:
+    """How the incident was noticed, and how it ended."""
+    notes = [event.text for event in events if event.kind == "alert"]
+    notes += [note for note in milestone_notes(events, "detected") if note not in notes]
+    after = (
+        format_duration(metrics.detect)
+        if metrics.origin_is_impact_start and metrics.detect is not None
+        else None
+    )
+    return {
+        "detected_at": utc(incident.detected_at or incident.declared_at),
+        "detected_after": after,
+        "detected_after_missing": missing(
+            "The impact start is unknown, so the detection delay is too",
+            "started <time>",
+        ),
+        "detection_notes": notes,
+        "detection_missing": missing(
+            "No alert or detection note recorded", "detected <time> <how>"
+        ),
+        "resolution": [
+            *(f"Mitigated: {note}" for note in milestone_notes(events, "mitigated")),
+            *(
+                [f"Resolved: {incident.resolution_summary}"]
+                if incident.resolution_summary
+                else []
+            ),
+        ],
+        "resolution_missing": missing(
+            "No resolution recorded", "resolve <what fixed it>"
+        ),
+    }
+
+
+def milestone_notes(events: Sequence[TimelineEvent], name: str) -> list[str]:
+    """The notes written with a milestone, e.g. `/incident mitigated 14:40 <note>`."""
+    prefix = f"{name}: "
+    return [
+        event.text.removeprefix(prefix)
+        for event in events
+        if event.kind == "milestone"
+        and event.data.get("milestone") == name
+        and event.text.startswith(prefix)
+    ]
 
 
 def metric_rows(metrics: Metrics, incident: Incident) -> list[dict[str, str]]:
@@ -181,22 +271,3 @@ def metric_rows(metrics: Metrics, incident: Incident) -> list[dict[str, str]]:
 
 def render(environment: jinja2.Environment, context: dict[str, Any]) -> str:
     return environment.get_template("postmortem.md.j2").render(**context)
-
-
-def commit_to_docs(
-    root: Path, incident: Incident, context: dict[str, Any], markdown: str
-) -> tuple[Path, str]:
-    """Write the rendered postmortem and its index row into the docs repository.
-
-    Returns the postmortem's path inside the repository and the commit id.
-    """
-    row = IndexRow(
-        day=incident.declared_at.date(),
-        reference=context["reference"],
-        severity=context["severity"],
-        title=incident.title,
-        duration=context["duration"],
-        mttr=context["mttr"],
-    )
-    commit = write_postmortem(root, row, markdown)
-    return postmortem_path(row.day, row.title, row.reference), commit

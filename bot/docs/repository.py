@@ -1,33 +1,40 @@
-"""Write postmortems into the docs repository and commit them with GitPython.
+"""Commit files to the docs repository with GitPython, and push them when configured.
 
-Paths come from the incident's date and a slug of its title, so no title can point
-outside `docs/`. The incident index keeps one row per incident, newest first.
+Only the files warroom writes are committed: other changes in the work tree, staged
+or not, are left as they were. When a remote is configured, the local branch is first
+brought up to date with it, by a fast-forward or a rebase of unpushed commits. A push
+that the remote rejects because it moved on is retried once after another update. A
+rebase that conflicts is aborted, so no commit is ever lost; the error names the
+commit that is waiting to be pushed.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import git
 
+from bot.config import DocsRemote
 from bot.errors import WarroomError
-from bot.incidents.naming import slugify
 
 log = logging.getLogger(__name__)
 
-POSTMORTEMS = Path("docs/postmortems")
-INDEX = Path("docs/incidents/index.md")
-INDEX_HEADER = (
-    "# Incidents\n\n"
-    "| Date | Incident | Severity | Title | Duration | MTTR | Postmortem |\n"
-    "| --- | --- | --- | --- | --- | --- | --- |\n"
-)
-AUTHOR = git.Actor("warroom", "warroom@users.noreply.invalid")
-SLUG_LIMIT = 60
+AUTHOR_NAME = "warroom"
+AUTHOR_EMAIL = "warroom@users.noreply.invalid"
+IDENTITY = {
+    "GIT_AUTHOR_NAME": AUTHOR_NAME,
+    "GIT_AUTHOR_EMAIL": AUTHOR_EMAIL,
+    "GIT_COMMITTER_NAME": AUTHOR_NAME,
+    "GIT_COMMITTER_EMAIL": AUTHOR_EMAIL,
+}
+# user:password in a remote URL that git may repeat in an error message.
+CREDENTIALS = re.compile(r"(://)[^/@\s]+@")
+# The new text of a file, given its current text ("" when it does not exist yet).
+Update = Callable[[str], str]
 
 
 class DocsRepositoryError(WarroomError):
@@ -35,19 +42,23 @@ class DocsRepositoryError(WarroomError):
 
 
 @dataclass(frozen=True)
-class IndexRow:
-    day: date
-    reference: str
-    severity: str
-    title: str
-    duration: str
-    mttr: str
+class Remote:
+    """The remote and branch that published documents are pushed to."""
+
+    name: str
+    branch: str
 
 
-def postmortem_path(day: date, title: str, reference: str) -> Path:
-    """Return `docs/postmortems/YYYY-MM-DD-<slug>.md`, always inside docs/."""
-    slug = slugify(title, max_length=SLUG_LIMIT) or reference.lower()
-    return POSTMORTEMS / f"{day.isoformat()}-{slug}.md"
+def resolve_remote(repo: git.Repo, remote: DocsRemote) -> Remote:
+    """Fill in the checked-out branch when the configuration names none."""
+    if remote.branch is not None:
+        return Remote(remote.name, remote.branch)
+    if repo.head.is_detached:
+        raise DocsRepositoryError(
+            "The docs checkout is on a detached HEAD, so there is no branch to push "
+            "to. Check out a branch there, or set docs.branch in warroom.yaml."
+        )
+    return Remote(remote.name, repo.active_branch.name)
 
 
 def open_repository(path: Path) -> git.Repo:
@@ -60,56 +71,125 @@ def open_repository(path: Path) -> git.Repo:
         ) from error
 
 
-def write_postmortem(root: Path, row: IndexRow, markdown: str) -> str:
-    """Write the postmortem and the index row, commit both, and return the commit id.
+def commit_updates(
+    root: Path,
+    updates: Mapping[PurePosixPath, Update],
+    message: str,
+    docs_remote: DocsRemote | None = None,
+) -> str:
+    """Apply `updates` to files under `root`, commit them, push, and return the commit.
 
-    Publishing again rewrites the same file and row; only the files written here are
-    committed, so other changes in the work tree are left alone.
+    When nothing changed, the current HEAD is returned and no commit is made.
     """
     repo = open_repository(root)
-    relative = postmortem_path(row.day, row.title, row.reference)
-    target = root / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(markdown, encoding="utf-8")
-    index = root / INDEX
-    index.parent.mkdir(parents=True, exist_ok=True)
-    existing = index.read_text(encoding="utf-8") if index.exists() else ""
-    index.write_text(updated_index(existing, row, relative), encoding="utf-8")
-    repo.index.add([str(relative), str(INDEX)])
-    if not repo.head.is_valid() or repo.index.diff("HEAD"):
-        message = f"Add the postmortem of {row.reference}: {row.title}"[:72]
-        commit = repo.index.commit(message, author=AUTHOR, committer=AUTHOR)
-        log.info("committed %s as %s", relative, commit.hexsha[:12])
-        return str(commit.hexsha)
-    return str(repo.head.commit.hexsha)
+    for path in updates:
+        check_inside(path)
+    remote = resolve_remote(repo, docs_remote) if docs_remote else None
+    if remote is not None:
+        sync(repo, remote)
+    for path, update in updates.items():
+        target = root / path
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(update(current), encoding="utf-8")
+    commit = commit_paths(repo, [str(path) for path in updates], message)
+    if remote is not None:
+        push(repo, remote)
+    return commit
 
 
-def cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def check_inside(path: PurePosixPath) -> None:
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise DocsRepositoryError(f"Rejected the path {path}: it is outside docs/.")
 
 
-def updated_index(existing: str, row: IndexRow, postmortem: Path) -> str:
-    """Return the index with `row` added or replaced, rows sorted newest first."""
-    link = "../" + postmortem.relative_to("docs").as_posix()
-    line = (
-        f"| {row.day.isoformat()} | {row.reference} | {cell(row.severity)} | "
-        f"{cell(row.title)} | {row.duration} | {row.mttr} | [postmortem]({link}) |"
-    )
-    rows = {}
-    for text in [*existing.splitlines(), line]:
-        key = row_key(text)
-        if key is not None:
-            rows[key[1]] = (key, text)  # a later row for the same incident wins
-    ordered = sorted(rows.values(), key=lambda entry: entry[0], reverse=True)
-    return INDEX_HEADER + "\n".join(text for _, text in ordered) + "\n"
+def commit_paths(repo: git.Repo, paths: list[str], message: str) -> str:
+    """Commit exactly `paths` with warroom as author; other staged work stays staged."""
+    repo.git.add("--", *paths)
+    has_head = repo.head.is_valid()
+    if has_head and not repo.git.diff("--cached", "--name-only", "HEAD", "--", *paths):
+        return str(repo.head.commit.hexsha)
+    repo.git.commit("--only", "--no-verify", "-m", message, "--", *paths, env=IDENTITY)
+    sha = str(repo.head.commit.hexsha)
+    log.info("committed %s to the docs repository as %s", ", ".join(paths), sha[:12])
+    return sha
 
 
-ROW = re.compile(r"^\| (?P<day>\d{4}-\d{2}-\d{2}) \| INC-(?P<number>\d+) \|")
+def sync(repo: git.Repo, remote: Remote) -> None:
+    """Bring the local branch up to date with the remote branch before committing."""
+    upstream = fetch(repo, remote)
+    if upstream is None:
+        return  # the branch does not exist on the remote yet; the push creates it
+    head = repo.head.commit
+    if repo.is_ancestor(repo.commit(upstream), head):
+        return
+    if repo.is_ancestor(head, repo.commit(upstream)):
+        run(repo, "merge", "--ff-only", "--quiet", upstream)
+        return
+    rebase(repo, remote, upstream)
 
 
-def row_key(text: str) -> tuple[str, int] | None:
-    """Return (date, incident number) of an index row, or None for other lines."""
-    match = ROW.match(text)
-    if match is None:
+def fetch(repo: git.Repo, remote: Remote) -> str | None:
+    """Fetch the remote branch and return its commit, or None when it is absent."""
+    if remote.name not in [r.name for r in repo.remotes]:
+        raise DocsRepositoryError(
+            f'The docs repository has no remote "{remote.name}". Add it with '
+            f"`git remote add {remote.name} <url>` or change docs.remote in "
+            "warroom.yaml."
+        )
+    run(repo, "fetch", "--quiet", remote.name)
+    ref = f"refs/remotes/{remote.name}/{remote.branch}"
+    try:
+        return str(repo.git.rev_parse("--verify", "--quiet", ref))
+    except git.GitCommandError:
         return None
-    return match.group("day"), int(match.group("number"))
+
+
+def rebase(repo: git.Repo, remote: Remote, upstream: str) -> None:
+    """Replay unpushed local commits onto the remote branch, or abort cleanly."""
+    waiting = repo.head.commit.hexsha
+    try:
+        repo.git.rebase("--autostash", "--quiet", upstream, env=IDENTITY)
+    except git.GitCommandError as error:
+        conflicts = repo.git.diff("--name-only", "--diff-filter=U").split()
+        try:
+            repo.git.rebase("--abort")
+        except git.GitCommandError:
+            log.warning("could not abort the rebase in the docs repository")
+        files = ", ".join(conflicts) or "the work tree"
+        raise DocsRepositoryError(
+            f"{remote.name}/{remote.branch} moved on, and rebasing the docs commits "
+            f"onto it conflicts in {files}. Nothing was lost: commit {waiting[:12]} "
+            "waits on the local branch. Resolve it in the docs checkout with "
+            f"`git pull --rebase {remote.name} {remote.branch}`, then publish again."
+        ) from error
+    log.info("rebased the docs commits onto %s/%s", remote.name, remote.branch)
+
+
+def push(repo: git.Repo, remote: Remote) -> None:
+    """Push HEAD to the remote branch, updating and retrying once if it moved on."""
+    refspec = f"HEAD:refs/heads/{remote.branch}"
+    try:
+        run(repo, "push", "--quiet", remote.name, refspec)
+        return
+    except DocsRepositoryError:
+        log.info("push to %s was rejected; updating and retrying", remote.name)
+    sync(repo, remote)
+    run(repo, "push", "--quiet", remote.name, refspec)
+
+
+def redact(text: str) -> str:
+    """Hide credentials embedded in remote URLs."""
+    return CREDENTIALS.sub(r"\1***@", text)
+
+
+def run(repo: git.Repo, *arguments: str) -> str:
+    try:
+        return str(repo.git.execute(["git", *arguments], env=IDENTITY))
+    except git.GitCommandError as error:
+        detail = str(error.stderr).strip().strip("'").splitlines()
+        reason = detail[-1].strip() if detail else f"exit status {error.status}"
+        reason = redact(reason)
+        raise DocsRepositoryError(
+            f"git {arguments[0]} in the docs repository failed: {reason}"
+        ) from error

@@ -6,6 +6,7 @@ and the timeline shows when they were written and by which person.
 
 from __future__ import annotations
 
+from bot.docs.runbooks import OUTCOMES
 from bot.errors import UserError
 from bot.flows.base import Actor, Reply, require_incident, utc_now
 from bot.flows.timeline import record
@@ -19,7 +20,16 @@ EXAMPLES = {
     "factor": "/incident factor the alert threshold was too high",
     "trigger": "/incident trigger deploy 4812 doubled the query rate",
     "impact": "/incident impact 40% of checkouts failed for 47 minutes",
+    "failure-mode": "/incident failure-mode connection pool exhausted",
 }
+RUNBOOK_USAGE = (
+    "Use `/incident runbook <name> <followed|not-followed|missing|ineffective> "
+    "[note]`, e.g. `/incident runbook checkout-db-failover followed`."
+)
+CHANGE_USAGE = (
+    "Use `/incident change <commit or link> [note]`, e.g. "
+    "`/incident change 4f2a9c1 raised the pool size`."
+)
 
 
 def add(runtime: Runtime, actor: Actor, kind: str, text: str, reply: Reply) -> None:
@@ -33,7 +43,7 @@ def add(runtime: Runtime, actor: Actor, kind: str, text: str, reply: Reply) -> N
     if kind == "why":
         reply(f"Why #{data['step']} recorded.")
     else:
-        reply(f"Recorded the {kind}.")
+        reply(f"Recorded the {kind.replace('-', ' ')}.")
 
 
 def next_why_step(runtime: Runtime, actor: Actor) -> int:
@@ -61,3 +71,39 @@ def add_lesson(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> N
         data={"category": category},
     )
     reply(f"Recorded what {category.replace('-', ' ')}.")
+
+
+def add_runbook(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
+    """`runbook <name> <outcome> [note]`: which runbook was used, and how it went."""
+    words = argument.split(maxsplit=2)
+    if len(words) < 2 or words[1].lower() not in OUTCOMES:
+        raise UserError(RUNBOOK_USAGE)
+    name, outcome = words[0], words[1].lower()
+    note = words[2].strip() if len(words) > 2 else ""
+    record(
+        runtime,
+        actor,
+        kind="runbook",
+        text=f"{name} {outcome}" + (f": {note}" if note else ""),
+        occurred_at=utc_now(),
+        data={"name": name, "outcome": outcome, "note": note},
+    )
+    reply(f"Recorded runbook {name} as {outcome}.")
+
+
+def add_change(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
+    """`change <commit or link> [note]`: a change related to the incident."""
+    words = argument.split(maxsplit=1)
+    if not words:
+        raise UserError(CHANGE_USAGE)
+    reference = words[0]
+    note = words[1].strip() if len(words) > 1 else ""
+    record(
+        runtime,
+        actor,
+        kind="change",
+        text=reference + (f": {note}" if note else ""),
+        occurred_at=utc_now(),
+        data={"reference": reference, "note": note},
+    )
+    reply(f"Recorded {reference} as a related change.")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from bot.docs.postmortem import build_context, commit_to_docs, render
+from bot.docs.postmortem import build_context, render
+from bot.docs.publishing import publish_to_docs
+from bot.docs.repository import DocsRepositoryError
 from bot.docs.review import review
 from bot.errors import UserError
 from bot.flows.base import Actor, Reply, post, require_incident, utc_now
@@ -16,6 +19,7 @@ from bot.slack.blocks import escape_mrkdwn, fit_blocks, section
 from bot.store import incidents
 from bot.store import reminders as reminder_store
 from bot.store.db import transaction
+from bot.store.models import Incident
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +54,9 @@ def publish(
     findings = review(context, incident.severity)
     if findings and not acknowledged:
         listed = "\n".join(f"• {f.section}: {f.message}" for f in findings)
+        things = "thing" if len(findings) == 1 else "things"
         raise UserError(
-            f"The blameless review found {len(findings)} things to address first:\n"
+            f"The blameless review found {len(findings)} {things} to address first:\n"
             f"{listed}\nFix them, or publish with "
             "`/incident postmortem publish anyway`."
         )
@@ -75,14 +80,79 @@ def publish(
         reminder_store.cancel_pending(session, deadline_subject(incident.id))
         context = build_context(session, stored, runtime.settings.config)
     markdown = render(runtime.templates, context)
-    where = ""
-    if runtime.settings.docs_repo is not None:
-        path, commit = commit_to_docs(
-            runtime.settings.docs_repo, incident, context, markdown
-        )
-        where = f" It is in the docs repository as {path} (commit {commit[:12]})."
+    assert incident.channel_id is not None
+    upload(runtime, incident.channel_id, context, markdown, published=True)
+    where = write_docs(runtime, incident, context, markdown)
+    post_summary(runtime, incident.channel_id, context, where)
     log.info("incident %s: postmortem published", incident.id)
-    reply(f"Published the postmortem of {context['reference']}.{where}")
+    reply(f"Published the postmortem of {context['reference']}. {where}")
+
+
+def write_docs(
+    runtime: Runtime, incident: Incident, context: dict[str, Any], markdown: str
+) -> str:
+    """Commit the postmortem to the docs repository; say where it went or why not."""
+    root = runtime.settings.docs_repo
+    if root is None:
+        return "Set WARROOM_DOCS_REPO to also commit it to a docs repository."
+    try:
+        published = publish_to_docs(
+            root,
+            runtime.templates,
+            context,
+            markdown,
+            services=list(incident.services),
+            remote=runtime.settings.config.docs_remote,
+        )
+    except DocsRepositoryError as error:
+        log.warning("incident %s: docs repository write failed", incident.id)
+        return (
+            f"It is not in the docs repository yet: {error} Run "
+            "`/incident postmortem publish` again once that is fixed."
+        )
+    runbooks = ", ".join(str(path) for path in published.runbooks)
+    also = f" with {runbooks}" if runbooks else ""
+    return (
+        f"It is in the docs repository as {published.postmortem}{also} "
+        f"(commit {published.commit[:12]})."
+    )
+
+
+def upload(
+    runtime: Runtime,
+    channel: str,
+    context: dict[str, Any],
+    markdown: str,
+    *,
+    published: bool,
+) -> None:
+    reference = context["reference"]
+    what = "Postmortem" if published else "Postmortem draft"
+    api.upload_file(
+        runtime.client,
+        channel=channel,
+        filename=f"postmortem-{reference}.md",
+        title=f"{what} of {reference}",
+        content=markdown.encode("utf-8"),
+    )
+
+
+def post_summary(
+    runtime: Runtime, channel: str, context: dict[str, Any], where: str
+) -> None:
+    """Announce the published postmortem in the channel with its key facts."""
+    causes = context["cause"]
+    lines = [
+        f"*Postmortem of {context['reference']} published* (attached above).",
+        f"Severity {context['severity']}, duration {context['duration']}, "
+        f"MTTR {context['mttr']}.",
+        "Root cause: " + (causes[-1] if causes else "not recorded."),
+        f"Action items: {len(context['actions'])}.",
+        where,
+    ]
+    text = "\n".join(escape_mrkdwn(line) for line in lines[1:])
+    blocks = fit_blocks([section(lines[0]), section(text)])
+    post(runtime, channel, views.Message(lines[0], blocks))
 
 
 def post_draft(runtime: Runtime, actor: Actor, reply: Reply) -> None:
@@ -94,13 +164,7 @@ def post_draft(runtime: Runtime, actor: Actor, reply: Reply) -> None:
     findings = review(context, incident.severity)
     assert incident.channel_id is not None
     reference = context["reference"]
-    api.upload_file(
-        runtime.client,
-        channel=incident.channel_id,
-        filename=f"postmortem-{reference}.md",
-        title=f"Postmortem draft of {reference}",
-        content=markdown.encode("utf-8"),
-    )
+    upload(runtime, incident.channel_id, context, markdown, published=False)
     lines = [f"*Postmortem draft of {reference}* is attached above."]
     if findings:
         lines.append(f"The blameless review found {len(findings)} to address:")

@@ -164,6 +164,25 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "impact 40% of checkouts failed for 47 minutes",
     ),
     _sub(
+        "failure-mode",
+        "failure-mode <text>",
+        "Name the failure mode; publishing drafts or updates the runbook "
+        "docs/runbooks/<service>-<failure-mode>.md for each affected service.",
+        "failure-mode connection pool exhausted",
+    ),
+    _sub(
+        "runbook",
+        "runbook <name> <followed|not-followed|missing|ineffective> [note]",
+        "Record which runbook was used and whether it helped.",
+        "runbook checkout-db-failover followed",
+    ),
+    _sub(
+        "change",
+        "change <commit or link> [note]",
+        "Record a change related to the incident, for the postmortem.",
+        "change 4f2a9c1 raised the pool size",
+    ),
+    _sub(
         "postmortem",
         "postmortem [publish [anyway]]",
         "Post the postmortem draft with the review findings, or publish it.",
