@@ -61,6 +61,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     postmortem.set_defaults(run=_postmortem)
 
+    tag = commands.add_parser(
+        "tag", help="mark a line of code with an INCIDENT-<date> comment and commit it"
+    )
+    tag.add_argument("incident", help="the incident, e.g. INC-12")
+    tag.add_argument("location", help="file and line, e.g. services/pool.py:42")
+    tag.add_argument("text", nargs="*", help="the comment (default: the title)")
+    tag.add_argument(
+        "--repo", help="git checkout holding the file (default: WARROOM_DOCS_REPO)"
+    )
+    tag.add_argument(
+        "--team", help="Slack team id, needed when several workspaces are stored"
+    )
+    tag.set_defaults(run=_tag)
+
     check = commands.add_parser(
         "check-config", help="validate the environment and warroom.yaml, then exit"
     )
@@ -100,31 +114,13 @@ def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 def _postmortem(settings: Settings, args: argparse.Namespace) -> int:
     from bot.docs.postmortem import build_context, render
     from bot.docs.review import review
-    from bot.incidents.naming import parse_incident_reference
     from bot.store.db import make_session_factory
-    from bot.store.models import Incident
     from bot.templating import make_environment
 
-    number = parse_incident_reference(args.incident)
-    if number is None:
-        raise UserError(
-            f'"{args.incident}" is not an incident reference such as INC-12.'
-        )
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine)() as session:
-            query = session.query(Incident).filter_by(number=number)
-            if args.team:
-                query = query.filter_by(team_id=args.team)
-            found = query.all()
-            if not found:
-                raise UserError(f"There is no incident INC-{number}.")
-            if len(found) > 1:
-                teams = ", ".join(sorted(i.team_id for i in found))
-                raise UserError(
-                    f"INC-{number} exists in {teams}; choose one with --team."
-                )
-            incident = found[0]
+            incident = _find_incident(session, args.incident, args.team)
             context = build_context(session, incident, settings.config)
         markdown = render(make_environment(settings.templates_dir), context)
         print(markdown)
@@ -133,6 +129,60 @@ def _postmortem(settings: Settings, args: argparse.Namespace) -> int:
             _write_postmortem(settings, incident, context, markdown)
     finally:
         engine.dispose()
+    return 0
+
+
+def _find_incident(session: Any, reference: str, team: str | None) -> Any:
+    from bot.incidents.naming import parse_incident_reference
+    from bot.store.models import Incident
+
+    number = parse_incident_reference(reference)
+    if number is None:
+        raise UserError(f'"{reference}" is not an incident reference such as INC-12.')
+    query = session.query(Incident).filter_by(number=number)
+    if team:
+        query = query.filter_by(team_id=team)
+    found = query.all()
+    if not found:
+        raise UserError(f"There is no incident INC-{number}.")
+    if len(found) > 1:
+        teams = ", ".join(sorted(i.team_id for i in found))
+        raise UserError(f"INC-{number} exists in {teams}; choose one with --team.")
+    return found[0]
+
+
+def _tag(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    from bot.docs.tagging import parse_location, tag_line
+    from bot.incidents.naming import incident_reference
+    from bot.store.db import make_session_factory
+
+    location = parse_location(args.location)
+    root = Path(args.repo) if args.repo else settings.docs_repo
+    if root is None:
+        raise UserError("Name the checkout with --repo, or set WARROOM_DOCS_REPO.")
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            incident = _find_incident(session, args.incident, args.team)
+            reference = incident_reference(incident.number)
+            zone = ZoneInfo(settings.config.timezone)
+            day = incident.declared_at.astimezone(zone).date()
+            text = " ".join(args.text) or f"{reference} {incident.title}"
+    finally:
+        engine.dispose()
+    tagged = tag_line(root, location, day, text, reference)
+    if not tagged.added:
+        print(f"warroom: {tagged.path} already has that comment.", file=sys.stderr)
+        return 0
+    print(tagged.comment)
+    print(
+        f"warroom: added it at {tagged.path}:{tagged.line} in commit "
+        f"{tagged.commit[:12]}; push it when you are ready.",
+        file=sys.stderr,
+    )
     return 0
 
 
