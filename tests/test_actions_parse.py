@@ -8,6 +8,7 @@ from bot.incidents.actions import (
     DEFAULT_PRIORITY,
     ActionRequest,
     default_due,
+    effort_days,
     parse_action,
     parse_due,
 )
@@ -43,7 +44,15 @@ def test_text_alone_gets_defaults():
         ),
         pytest.param(
             "Rotate <@U123ABC|jane> the p0 signing Prevent keys",
-            ActionRequest("Rotate the signing keys", "U123ABC", None, "P0", "prevent"),
+            ActionRequest(
+                "Rotate the signing keys",
+                "U123ABC",
+                None,
+                "P0",
+                "prevent",
+                None,
+                "prevention",
+            ),
             id="options-inside-text-any-case",
         ),
         pytest.param(
@@ -389,3 +398,94 @@ def test_default_due_unknown_priority_raises():
 def test_default_due_days_is_read_only():
     with pytest.raises(TypeError):
         DEFAULT_DUE_DAYS["P0"] = 2
+
+
+@pytest.mark.parametrize(
+    ("argument", "effort", "phase", "text"),
+    [
+        pytest.param(
+            "Add a pool alert M MTTD",
+            "M",
+            "detection",
+            "Add a pool alert",
+            id="size-and-metric",
+        ),
+        pytest.param(
+            "Add a pool alert effort 4d mttr",
+            "4d",
+            "recovery",
+            "Add a pool alert",
+            id="days",
+        ),
+        pytest.param(
+            "Add a pool alert effort l",
+            "L",
+            None,
+            "Add a pool alert",
+            id="lowercase-size",
+        ),
+        pytest.param(
+            "Add a pool alert phase response",
+            None,
+            "response",
+            "Add a pool alert",
+            id="phase-name",
+        ),
+        pytest.param(
+            "Add a pool alert prevent",
+            None,
+            "prevention",
+            "Add a pool alert",
+            id="prevent-implies-phase",
+        ),
+        pytest.param(
+            "Add a pool alert detect MTTM",
+            None,
+            "mitigation",
+            "Add a pool alert",
+            id="metric-wins",
+        ),
+        pytest.param(
+            "Raise the m limit",
+            None,
+            None,
+            "Raise the m limit",
+            id="lowercase-m-is-text",
+        ),
+    ],
+)
+def test_effort_and_phase_parsed(argument, effort, phase, text):
+    request = parse_action(argument)
+
+    assert request.effort == effort
+    assert request.phase == phase
+    assert request.text == text
+
+
+@pytest.mark.parametrize(
+    ("argument", "message"),
+    [
+        pytest.param(
+            "Add it effort huge", "must be followed by S, M, L", id="bad-effort"
+        ),
+        pytest.param(
+            "Add it effort", "must be followed by S, M, L", id="effort-at-end"
+        ),
+        pytest.param(
+            "Add it phase soon", "must be followed by one of detection", id="bad-phase"
+        ),
+        pytest.param("Add it S effort L", "two efforts", id="two-efforts"),
+    ],
+)
+def test_effort_and_phase_errors(argument, message):
+    with pytest.raises(UserError, match=message):
+        parse_action(argument)
+
+
+@pytest.mark.parametrize(
+    ("effort", "days"),
+    [("S", 1), ("M", 3), ("L", 10), ("4d", 4), (None, None)],
+    ids=str,
+)
+def test_effort_in_days(effort, days):
+    assert effort_days(effort) == days

@@ -143,7 +143,11 @@ def test_slack_draft_uploaded_with_findings(driver, fake_slack):
     uploaded = fake_slack.uploaded("F0FAKE0001")
     assert uploaded["channels"] == [incident.channel_id]
     assert uploaded["content"].decode().startswith("# INC-1: Checkout errors")
-    summary = fake_slack.messages(incident.channel_id)[-1]
+    (summary,) = [
+        message
+        for message in fake_slack.messages(incident.channel_id)
+        if "Postmortem draft of INC-1" in message["text"]
+    ]
     assert "stops at human error" in str(summary["blocks"])
 
 

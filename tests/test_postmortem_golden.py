@@ -96,12 +96,35 @@ def full_incident(session) -> int:
             owner_id="U0OWNER001",
             priority="P1",
             category="prevent",
+            phase="prevention",
+            effort="M",
             status="open",
             due_on=date(2026, 11, 17),
             created_by="U0COMMAND1",
             created_at=minutes(50),
         )
     )
+    for text, effort, phase in [
+        ("Page on pool exhaustion before checkouts fail", "S", "detection"),
+        ("Add a one-click config rollback", "L", "mitigation"),
+        ("Alert when a config push changes pool sizes", "2d", "detection"),
+    ]:
+        session.add(
+            ActionItem(
+                team_id="T0GOLDEN01",
+                incident_id=incident.id,
+                text=text,
+                owner_id="U0OWNER001",
+                priority="P2",
+                category="mitigate" if phase == "mitigation" else "detect",
+                phase=phase,
+                effort=effort,
+                status="open",
+                due_on=date(2026, 11, 24),
+                created_by="U0COMMAND1",
+                created_at=minutes(51),
+            )
+        )
     return incident.id
 
 

@@ -17,6 +17,7 @@ TABLES = {
     "role_assignments",
     "action_items",
     "slack_deliveries",
+    "proposal_decisions",
     "reminders",
     "alembic_version",
 }

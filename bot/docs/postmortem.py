@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import WarroomConfig
+from bot.incidents.improvement import Analysis, plan_groups, plan_item, propose
 from bot.incidents.lifecycle import (
     COMMANDER,
     Instants,
@@ -26,7 +27,13 @@ from bot.incidents.lifecycle import (
 )
 from bot.incidents.naming import incident_reference
 from bot.store import incidents
-from bot.store.models import ActionItem, Incident, RoleAssignment, TimelineEvent
+from bot.store.models import (
+    ActionItem,
+    Incident,
+    ProposalDecision,
+    RoleAssignment,
+    TimelineEvent,
+)
 
 DRAFT = "draft"
 
@@ -139,6 +146,7 @@ def build_context(
             for item in items
         ],
         "actions_missing": missing("No action items", "action <text>"),
+        **improvement(session, incident, events, items, metrics),
         **investigation(events, missing),
         **detection(incident, metrics, events, missing),
         "zone": config.timezone,
@@ -152,6 +160,71 @@ def build_context(
             }
             for event in events
         ],
+    }
+
+
+def improvement(
+    session: Session,
+    incident: Incident,
+    events: Sequence[TimelineEvent],
+    items: Sequence[ActionItem],
+    metrics: Metrics,
+    services_without_slo: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The improvement plan, and the items the analysis implies but nobody wrote."""
+    plan = plan_groups(
+        [
+            plan_item(
+                item_id=item.id,
+                text=cell(item.text),
+                priority=item.priority,
+                category=item.category,
+                phase=item.phase,
+                effort=item.effort,
+                owner=item.owner_id or "",
+                due=item.due_on.isoformat() if item.due_on else "",
+                status=item.status,
+                metrics=metrics,
+            )
+            for item in items
+        ]
+    )
+    decided = session.scalars(
+        select(ProposalDecision.proposal_key).where(
+            ProposalDecision.incident_id == incident.id
+        )
+    )
+    analysis = Analysis(
+        causes=[e.text for e in events if e.kind == "cause"],
+        factors=[e.text for e in events if e.kind == "factor"],
+        alerted=any(e.kind == "alert" for e in events),
+        runbooks=[
+            (str(e.data.get("name", "")), str(e.data.get("outcome", "")))
+            for e in events
+            if e.kind == "runbook"
+        ],
+        action_texts=[item.text for item in items],
+        services_without_slo=services_without_slo,
+        decided=frozenset(decided),
+    )
+    return {
+        "plan": [
+            {
+                "category": category,
+                "items": [
+                    {
+                        **vars(member),
+                        "phase": member.phase or "",
+                        "effort": member.effort or "",
+                        "effect": format_duration(member.effect),
+                        "per_day": format_duration(member.effect_per_day),
+                    }
+                    for member in members
+                ],
+            }
+            for category, members in plan
+        ],
+        "proposals": [vars(proposal) for proposal in propose(analysis)],
     }
 
 

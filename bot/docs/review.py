@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.incidents.improvement import RESILIENCE, THIRD_PARTY
+
 BLAME_WORDS = ("careless", "should have", "failed to", "negligent", "fault of", "blame")
 # First words that show an action item is not written as an instruction. A heuristic:
 # a list of verbs could never be complete, but these openings are never verbs.
@@ -33,15 +35,6 @@ NOT_A_VERB = frozenset(
         "need",
         "needs",
     }
-)
-THIRD_PARTY = re.compile(
-    r"\b(vendor|third[- ]party|provider|upstream|saas|aws|gcp|azure|cloudflare|"
-    r"stripe|github|dns provider)\b",
-    re.IGNORECASE,
-)
-RESILIENCE = re.compile(
-    r"\b(circuit[- ]breaker|fallback|timeout|retry|retries|failover|degrade)\b",
-    re.IGNORECASE,
 )
 MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 

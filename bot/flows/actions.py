@@ -41,7 +41,7 @@ def subject(item: ActionItem) -> str:
 
 
 def add(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
-    """`/incident action <text> [@owner] [due <date>] [P0-P3] [category]`."""
+    """Add an item from `/incident action <text> [options]`; see parse_action."""
     request = parse_action(argument)
     owner = actor.user_id
     if request.owner is not None:
@@ -53,7 +53,15 @@ def add(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
     create(
         runtime,
         actor,
-        NewItem(request.text, owner, due, request.priority, request.category),
+        NewItem(
+            request.text,
+            owner,
+            due,
+            request.priority,
+            request.category,
+            request.effort,
+            request.phase,
+        ),
         reply,
     )
 
@@ -67,6 +75,8 @@ class NewItem:
     due: date | None
     priority: str
     category: str | None
+    effort: str | None = None
+    phase: str | None = None
 
 
 def create(runtime: Runtime, actor: Actor, new: NewItem, reply: Reply) -> None:
@@ -87,6 +97,8 @@ def create(runtime: Runtime, actor: Actor, new: NewItem, reply: Reply) -> None:
             owner_id=new.owner,
             priority=new.priority,
             category=new.category,
+            effort=new.effort,
+            phase=new.phase,
             status=OPEN,
             due_on=due,
             created_by=actor.user_id,

@@ -11,6 +11,7 @@ from bot.docs.repository import DocsRepositoryError
 from bot.docs.review import review
 from bot.errors import UserError
 from bot.flows.base import Actor, Reply, post, require_incident, utc_now
+from bot.flows.proposals import post_proposals
 from bot.incidents.lifecycle import RESOLVED
 from bot.reminders.deadline import subject as deadline_subject
 from bot.runtime import Runtime
@@ -174,7 +175,14 @@ def post_draft(runtime: Runtime, actor: Actor, reply: Reply) -> None:
         ]
     else:
         lines.append("The blameless review found nothing to address.")
+    proposed = context["proposals"]
+    if proposed:
+        lines.append(
+            f"warroom proposes {len(proposed)} action items the analysis implies; "
+            "accept or dismiss each below."
+        )
     blocks = fit_blocks([section(line) for line in lines])
     post(runtime, incident.channel_id, views.Message(lines[0], blocks))
+    post_proposals(runtime, incident.channel_id, proposed)
     log.info("incident %s: posted the postmortem draft", incident.id)
     reply(f"Posted the postmortem draft of {reference} with {len(findings)} findings.")

@@ -1,6 +1,9 @@
 """Parse `/incident action`, which records an action item from an incident.
 
-The command reads `/incident action <text> [@owner] [due <date>] [P0-P3] [category]`.
+The command reads `/incident action <text> [@owner] [due <date>] [P0-P3] [category]
+[effort] [phase]`. The effort is S, M or L (in capitals), or `effort <S|M|L|Nd>`; the
+phase is the metric an item improves (MTTD, MTTA, MTTM or MTTR), or `phase <name>`
+with a name of PHASE_NAMES.
 The first word always belongs to the text, so a text may start with "Prevent" or
 "Due". After it, the options may appear anywhere, in any order and case, but only as
 whole words. A word inside double quotes is never an option, which lets a text
@@ -30,6 +33,15 @@ DEFAULT_DUE_DAYS: Mapping[str, int] = MappingProxyType(
     {"P0": 1, "P1": 7, "P2": 14, "P3": 28}
 )
 DEFAULT_PRIORITY = "P2"
+EFFORT_SIZES = ("S", "M", "L")
+# The phase an item improves, by the metric typed for it.
+PHASES = {
+    "mttd": "detection",
+    "mtta": "response",
+    "mttm": "mitigation",
+    "mttr": "recovery",
+}
+PHASE_NAMES = (*PHASES.values(), "prevention")
 
 COMMAND_EXAMPLE = "/incident action Add a disk-full alert @jane due fri P1 detect"
 DUE_FORMS = (
@@ -51,6 +63,7 @@ _QUOTED = re.compile(r'"(.*)"|\u201c(.*)\u201d', re.DOTALL)
 _MENTION = re.compile(r"<@(?P<user>[UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 _PLAIN_OWNER = re.compile(r"@\w(?:[\w.\-]*\w)?")
 _PRIORITY = re.compile(r"[Pp][0-3]")
+_EFFORT = re.compile(r"(?P<size>[SML])|(?P<days>[1-9]\d{0,2})d", re.IGNORECASE)
 
 _WEEKDAYS = {
     "mon": 0,
@@ -90,12 +103,16 @@ _QUOTING_EXAMPLES = {
     "due": '/incident action "Alert on errors due to expired certificates" due fri',
     "priority": '/incident action "Write the P0 paging runbook" P1',
     "category": '/incident action "Add a detect step to the release checklist" process',
+    "effort": '/incident action "Raise the L cache size" effort M',
+    "phase": '/incident action "Explain MTTR on the wiki" MTTD',
 }
 _PLURALS = {
     "owner": "owners",
     "due": "due dates",
     "priority": "priorities",
     "category": "categories",
+    "effort": "efforts",
+    "phase": "phases",
 }
 
 
@@ -106,7 +123,8 @@ class ActionRequest:
     `owner` is a Slack user id from an escaped mention, or "@name" as typed when the
     name was not escaped, for the caller to look up. `due` is the due phrase as typed
     ("tomorrow", "in 3d"), or None when absent. `priority` is one of PRIORITIES, and
-    `category` is one of CATEGORIES or None.
+    `category` is one of CATEGORIES or None, `effort` one of EFFORT_SIZES or a number
+    of days such as "3d", and `phase` one of PHASE_NAMES; both are None when absent.
     """
 
     text: str
@@ -114,6 +132,8 @@ class ActionRequest:
     due: str | None
     priority: str
     category: str | None
+    effort: str | None = None
+    phase: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +183,13 @@ def parse_action(argument: str) -> ActionRequest:
         due=_value(options, "due"),
         priority=_value(options, "priority") or DEFAULT_PRIORITY,
         category=_value(options, "category"),
+        effort=_value(options, "effort"),
+        phase=_value(options, "phase") or _default_phase(_value(options, "category")),
     )
+
+
+def _default_phase(category: str | None) -> str | None:
+    return "prevention" if category == "prevent" else None
 
 
 def _read_option(words: list[re.Match[str]], index: int) -> _Option | None:
@@ -179,7 +205,50 @@ def _read_option(words: list[re.Match[str]], index: int) -> _Option | None:
         return _Option("category", word.lower(), word, 1)
     if word.lower() == "due":
         return _read_due_option(words, index)
+    if word in EFFORT_SIZES:
+        return _Option("effort", word, word, 1)
+    if word.lower() == "effort":
+        return _read_effort_option(words, index)
+    if word.lower() in PHASES:
+        return _Option("phase", PHASES[word.lower()], word, 1)
+    if word.lower() == "phase":
+        return _read_phase_option(words, index)
     return None
+
+
+def _read_phase_option(words: list[re.Match[str]], index: int) -> _Option:
+    following = words[index + 1][0] if index + 1 < len(words) else ""
+    if following.lower() not in PHASE_NAMES:
+        raise UserError(
+            f"The word phase in {f'phase {following}'.strip()!r} must be followed by "
+            f"one of {', '.join(PHASE_NAMES)}. Put a text that contains the word "
+            f"phase in double quotes, as in: {_QUOTING_EXAMPLES['phase']}"
+        )
+    return _Option("phase", following.lower(), f"{words[index][0]} {following}", 2)
+
+
+def _read_effort_option(words: list[re.Match[str]], index: int) -> _Option:
+    """Read "effort" and the size or number of days after it."""
+    following = words[index + 1][0] if index + 1 < len(words) else ""
+    match = _EFFORT.fullmatch(following)
+    if match is None:
+        raise UserError(
+            f"The word effort in {f'effort {following}'.strip()!r} must be followed "
+            "by S, M, L or a number of days such as 3d. Put a text that contains "
+            f"the word effort in double quotes, as in: {_QUOTING_EXAMPLES['effort']}"
+        )
+    value = match["size"].upper() if match["size"] else f"{int(match['days'])}d"
+    return _Option("effort", value, f"{words[index][0]} {following}", 2)
+
+
+def effort_days(effort: str | None) -> int | None:
+    """Return an effort in working days: S is 1, M is 3, L is 10, "4d" is 4."""
+    if effort is None:
+        return None
+    sizes = {"S": 1, "M": 3, "L": 10}
+    if effort in sizes:
+        return sizes[effort]
+    return int(effort.removesuffix("d"))
 
 
 def _read_due_option(words: list[re.Match[str]], index: int) -> _Option:

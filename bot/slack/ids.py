@@ -57,6 +57,9 @@ ACTION_ITEM_REASSIGN = "action_item_reassign"
 # Snooze buttons on the status-update reminder; the value is the incident's id.
 STATUS_SNOOZE_30M = "status_snooze_30m"
 STATUS_SNOOZE_1H = "status_snooze_1h"
+# Accept and dismiss buttons on a proposed action item; the value is the proposal key.
+PROPOSAL_ACCEPT = "proposal_accept"
+PROPOSAL_DISMISS = "proposal_dismiss"
 # Block Kit action ids the bot listens for.
 ACTIONS = frozenset(
     {
@@ -67,6 +70,8 @@ ACTIONS = frozenset(
         ACTION_ITEM_SNOOZE_DAY,
         ACTION_ITEM_SNOOZE_WEEK,
         ACTION_ITEM_REASSIGN,
+        PROPOSAL_ACCEPT,
+        PROPOSAL_DISMISS,
     }
 )
 
@@ -81,6 +86,8 @@ ACTION_OWNER = "owner"
 ACTION_DUE = "due"
 ACTION_PRIORITY = "priority"
 ACTION_CATEGORY = "category"
+ACTION_EFFORT = "effort"
+ACTION_PHASE = "phase"
 
 # Block and input ids inside the declare modal.
 DECLARE_TITLE = "title"

@@ -8,7 +8,13 @@ from typing import Any
 from bot.config import WarroomConfig
 from bot.flows.actions import NewItem
 from bot.flows.declare import DeclareRequest
-from bot.incidents.actions import CATEGORIES, DEFAULT_PRIORITY, PRIORITIES
+from bot.incidents.actions import (
+    CATEGORIES,
+    DEFAULT_PRIORITY,
+    EFFORT_SIZES,
+    PHASE_NAMES,
+    PRIORITIES,
+)
 from bot.slack import ids
 
 TITLE_LIMIT = 150
@@ -158,6 +164,18 @@ def action_modal(*, incident_channel: str, owner: str) -> dict[str, Any]:
             {"type": "static_select", "options": options(CATEGORIES)},
             optional=True,
         ),
+        _input(
+            ids.ACTION_EFFORT,
+            "Effort",
+            {"type": "static_select", "options": options(EFFORT_SIZES)},
+            optional=True,
+        ),
+        _input(
+            ids.ACTION_PHASE,
+            "Improves",
+            {"type": "static_select", "options": options(PHASE_NAMES)},
+            optional=True,
+        ),
     ]
     return {
         "type": "modal",
@@ -177,10 +195,14 @@ def read_action_submission(view: dict[str, Any]) -> NewItem:
     due = element(ids.ACTION_DUE).get("selected_date")
     priority = (element(ids.ACTION_PRIORITY).get("selected_option") or {}).get("value")
     category = (element(ids.ACTION_CATEGORY).get("selected_option") or {}).get("value")
+    effort = (element(ids.ACTION_EFFORT).get("selected_option") or {}).get("value")
+    phase = (element(ids.ACTION_PHASE).get("selected_option") or {}).get("value")
     return NewItem(
         text=(element(ids.ACTION_TEXT).get("value") or "").strip(),
         owner=str(element(ids.ACTION_OWNER).get("selected_user") or ""),
         due=date.fromisoformat(due) if due else None,
         priority=priority if priority in PRIORITIES else DEFAULT_PRIORITY,
         category=category if category in CATEGORIES else None,
+        effort=effort if effort in EFFORT_SIZES else None,
+        phase=phase if phase in PHASE_NAMES else None,
     )

@@ -319,6 +319,8 @@ def action_controls(item: ActionItem) -> dict[str, object]:
 
 def action_line(item: ActionItem, reference: str) -> str:
     category = f" · {item.category}" if item.category else ""
+    category += f" · effort {item.effort}" if item.effort else ""
+    category += f" · improves {item.phase}" if item.phase else ""
     due = f"due {item.due_on}" if item.due_on else "no due date"
     owner = mention(item.owner_id)
     return (

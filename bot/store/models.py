@@ -149,6 +149,10 @@ class ActionItem(Base):
     owner_id: Mapped[str | None] = mapped_column(USER_ID)
     priority: Mapped[str] = mapped_column(String(2))
     category: Mapped[str | None] = mapped_column(String(20))
+    # S, M, L or a number of days such as "3d"; None when nobody estimated it.
+    effort: Mapped[str | None] = mapped_column(String(8))
+    # What the item improves: detection, response, mitigation, recovery, prevention.
+    phase: Mapped[str | None] = mapped_column(String(12))
     status: Mapped[str] = mapped_column(String(20))
     due_on: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(USER_ID)
@@ -202,3 +206,23 @@ class SlackDelivery(Base):
     team_id: Mapped[str] = mapped_column(TEAM_ID, primary_key=True)
     delivery_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ProposalDecision(Base):
+    """An accepted or dismissed proposal, so it is not proposed again.
+
+    Proposals are computed from the incident's analysis each time; only the team's
+    decision on one is stored, under the proposal's stable key.
+    """
+
+    __tablename__ = "proposal_decisions"
+    __table_args__ = (UniqueConstraint("incident_id", "proposal_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    proposal_key: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str] = mapped_column(String(12))
+    decided_by: Mapped[str] = mapped_column(USER_ID)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    action_item_id: Mapped[int | None] = mapped_column(ForeignKey("action_items.id"))

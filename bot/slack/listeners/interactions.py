@@ -12,7 +12,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserError
-from bot.flows import actions, severity, timeline
+from bot.flows import actions, proposals, severity, timeline
 from bot.flows.base import Actor, utc_now
 from bot.flows.declare import declare
 from bot.reminders import status as status_reminders
@@ -64,6 +64,24 @@ def register(app: App, runtime: Runtime) -> None:
             respond,
             lambda: answer(
                 respond, status_reminders.snooze(runtime, team, incident_id, length)
+            ),
+        )
+
+    def on_proposal(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        action = body["actions"][0]
+        actor = Actor(body["team"]["id"], body["user"]["id"], body["channel"]["id"])
+        decision = (
+            proposals.ACCEPTED
+            if action["action_id"] == ids.PROPOSAL_ACCEPT
+            else proposals.DISMISSED
+        )
+        message_ts = body["container"]["message_ts"]
+        later(
+            respond,
+            lambda: answer(
+                respond,
+                proposals.decide(runtime, actor, action["value"], decision, message_ts),
             ),
         )
 
@@ -122,6 +140,8 @@ def register(app: App, runtime: Runtime) -> None:
     app.action(ids.ACTION_ITEM_SNOOZE_DAY)(on_action_item)
     app.action(ids.ACTION_ITEM_SNOOZE_WEEK)(on_action_item)
     app.action(ids.ACTION_ITEM_REASSIGN)(on_action_item)
+    app.action(ids.PROPOSAL_ACCEPT)(on_proposal)
+    app.action(ids.PROPOSAL_DISMISS)(on_proposal)
     app.event(ids.REACTION_ADDED)(on_reaction_added)
     app.event(ids.REACTION_REMOVED)(on_reaction_removed)
 
