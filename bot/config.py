@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from bot.errors import ConfigError
+from bot.ingest.config import AlertsConfig, read_alerts
 
 DEFAULT_CHANNEL_PATTERN = "inc-{date}-{slug}"
 CHANNEL_PATTERN_FIELDS = ("date", "slug", "number")
@@ -87,6 +88,7 @@ class WarroomConfig:
     responders: Responders = field(default_factory=Responders)
     severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
     services: tuple[Service, ...] = ()
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
 
 
 class _Reader:
@@ -208,6 +210,7 @@ TOP_KEYS = {
     "responders": "people and user groups invited to every incident",
     "severities": "severity levels and what they mean",
     "services": "the services catalogue",
+    "alerts": "alert webhooks: sources, service mapping and routing rules",
 }
 SEVERITY_KEYS = {"level": "1 to 9", "name": "short name", "description": "meaning"}
 RESPONDER_KEYS = {
@@ -318,6 +321,9 @@ def _read_config(reader: _Reader, data: Any) -> WarroomConfig:
         config["severities"] = _read_severities(reader, values["severities"])
     if "services" in values:
         config["services"] = _read_services(reader, values["services"])
+    if "alerts" in values:
+        levels = tuple(s.level for s in config.get("severities", DEFAULT_SEVERITIES))
+        config["alerts"] = read_alerts(reader, values["alerts"], levels)
     return WarroomConfig(**config)
 
 

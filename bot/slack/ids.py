@@ -57,9 +57,18 @@ ACTION_ITEM_REASSIGN = "action_item_reassign"
 # Snooze buttons on the status-update reminder; the value is the incident's id.
 STATUS_SNOOZE_30M = "status_snooze_30m"
 STATUS_SNOOZE_1H = "status_snooze_1h"
+# Buttons and the incident menu on an alert triage post; the value, or for the
+# menu the block id after ALERT_GROUP_BLOCK_PREFIX, is the signal group's id.
+ALERT_DECLARE = "alert_declare"
+ALERT_ATTACH = "alert_attach"
+ALERT_DISMISS = "alert_dismiss"
+ALERT_GROUP_BLOCK_PREFIX = "alert_group_"
 # Block Kit action ids the bot listens for.
 ACTIONS = frozenset(
     {
+        ALERT_DECLARE,
+        ALERT_ATTACH,
+        ALERT_DISMISS,
         SEVERITY_ACTION,
         STATUS_SNOOZE_30M,
         STATUS_SNOOZE_1H,
