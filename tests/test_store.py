@@ -18,6 +18,8 @@ TABLES = {
     "action_items",
     "slack_deliveries",
     "reminders",
+    "signal_groups",
+    "signals",
     "alembic_version",
 }
 NOW = datetime(2026, 12, 4, 15, 30, tzinfo=UTC)

@@ -197,11 +197,13 @@ def claim_group(
     *,
     states: tuple[str, ...] | None = None,
     new_state: str | None = None,
+    unposted: bool = False,
 ) -> bool:
     """Claim a group for posting or declaring; return False when another holds it.
 
     A claim expires after `hold`, so a replica that crashed mid-way does not block
-    the group forever. With `states`, only a group in one of them can be claimed.
+    the group forever. With `states`, only a group in one of them can be claimed;
+    with `unposted`, only a group without a post yet.
     """
     conditions = [
         SignalGroup.id == group_id,
@@ -209,6 +211,8 @@ def claim_group(
     ]
     if states is not None:
         conditions.append(SignalGroup.state.in_(states))
+    if unposted:
+        conditions.append(SignalGroup.message_ts.is_(None))
     values: dict[str, Any] = {"claimed_until": now + hold}
     if new_state is not None:
         values["state"] = new_state

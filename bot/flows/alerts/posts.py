@@ -94,8 +94,8 @@ def refresh_group(runtime: Runtime, group_id: int) -> None:
             return
         revision, channel, ts, message = rendered
         if ts is None:
-            if not _post_new(runtime, group_id, channel, message, revision):
-                return
+            # Losing the claim means another thread posted; the next round edits.
+            _post_new(runtime, group_id, channel, message, revision)
         else:
             _update(runtime, channel, ts, message)
             _mark_posted(runtime, group_id, revision, None, None)
@@ -132,11 +132,11 @@ def _open_incidents(session: Session, team_id: str) -> list[Incident]:
 def _post_new(
     runtime: Runtime, group_id: int, channel: str, message: Message, revision: int
 ) -> bool:
-    """Post the first message of a group, unless another replica is posting it."""
+    """Post the first message of a group unless another thread or replica did."""
     with transaction(runtime.sessions) as session:
-        claimed = claim_group(session, group_id, utc_now(), POST_CLAIM)
+        claimed = claim_group(session, group_id, utc_now(), POST_CLAIM, unposted=True)
     if not claimed:
-        log.info("signal group %s is being posted by another replica", group_id)
+        log.info("signal group %s was posted or is being posted", group_id)
         return False
     try:
         answer = api.call(
