@@ -117,7 +117,7 @@ def _fingerprint(alert: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     fingerprint = optional_text(alert, "fingerprint")
     if fingerprint:
         return stable_key(fingerprint)
-    # Alertmanager before 0.19 sent no fingerprint; the label set identifies an alert.
+    # Without a fingerprint in the payload, the label set identifies the alert.
     encoded = json.dumps(sorted(labels.items())).encode()
     return hashlib.sha256(encoded).hexdigest()
 

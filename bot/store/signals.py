@@ -25,7 +25,7 @@ DECLARED = "declared"
 ATTACHED = "attached"
 DISMISSED = "dismissed"
 
-# What a delivery changed about a signal.
+# Kinds of change that one delivery makes to a stored signal.
 NEW = "new"
 REFIRED = "refired"
 RESOLVED_NOW = "resolved"
@@ -199,7 +199,7 @@ def claim_group(
     new_state: str | None = None,
     unposted: bool = False,
 ) -> bool:
-    """Claim a group for posting or declaring; return False when another holds it.
+    """Claim a group for posting or declaring; return False when another has it.
 
     A claim expires after `hold`, so a replica that crashed mid-way does not block
     the group forever. With `states`, only a group in one of them can be claimed;

@@ -2,7 +2,7 @@
 
 The request stores its signals and feeds linked incidents in one transaction and
 returns. Posting to Slack and declaring incidents run on the runtime's work pool,
-so a request is answered in the time of one database transaction.
+so the response to a request waits for one database transaction only.
 """
 
 from __future__ import annotations

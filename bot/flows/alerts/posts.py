@@ -29,11 +29,11 @@ from bot.store.signals import claim_group, group_signals, lock_group
 
 log = logging.getLogger(__name__)
 
-# NOTE: chat.update is in Slack's rate tier 3 (about 50 calls a minute per
-# workspace, per Slack's method reference). Fifteen seconds keeps 20 busy groups
-# near that; a 429 beyond it is retried by the client.
+# NOTE: chat.update is in Slack's rate tier 3, which is an estimated 50 calls a
+# minute per workspace. Fifteen seconds keeps 20 busy groups near that, and the
+# client retries a 429 beyond it.
 MIN_UPDATE_INTERVAL_SECONDS = 15.0
-# A replica posting for a group holds it this long; then another may post.
+# A replica's claim to post a group expires after this; then another may post.
 POST_CLAIM = timedelta(minutes=2)
 # Rounds of re-rendering when alerts arrive while a post is being sent.
 MAX_ROUNDS = 3
