@@ -27,8 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from alert_helpers import ALERTMANAGER_TOKEN, CONFIG, ENVIRONMENT  # noqa: E402
-from alert_helpers import alertmanager_group  # noqa: E402
+from alert_helpers import (  # noqa: E402
+    ALERTMANAGER_TOKEN,
+    CONFIG,
+    ENVIRONMENT,
+    alertmanager_group,
+)
 from fakeslack import FakeSlack  # noqa: E402
 
 from bot.app import create_app  # noqa: E402
