@@ -6,6 +6,7 @@ Nothing here runs at import time; `create_app` is called by the entry point or a
 from __future__ import annotations
 
 import logging
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -13,11 +14,14 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
+from bot.flows.alerts.intake import AlertIntake
+from bot.flows.alerts.posts import GroupRefresher
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.api import UserDirectory
 from bot.slack.authorize import make_authorize
 from bot.slack.client import build_client
+from bot.slack.listeners import alerts as alert_listeners
 from bot.slack.listeners import register_all
 from bot.store.db import make_engine, make_session_factory
 from bot.templating import make_environment
@@ -43,6 +47,7 @@ class Warroom:
     runtime: Runtime
     executor: ThreadPoolExecutor
     work: ThreadPoolExecutor
+    alerts: AlertIntake
 
     def drain(self) -> None:
         """Wait for running listeners and the work they queued, then stop both pools."""
@@ -102,8 +107,24 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
         logger=_bolt_logger(),
     )
     register_all(bolt, runtime)
+    refresher = GroupRefresher(runtime)
+    alert_listeners.register(bolt, runtime, refresher)
+    # The secrets named in warroom.yaml are read here, once, from the environment.
+    intake = AlertIntake(runtime, os.environ, refresher)
     slack_wsgi = None if settings.socket_mode else SlackRequestHandler(bolt)
-    web = WebApp(slack_wsgi, engine, settings.slack_signing_secret)
+    web = WebApp(
+        slack_wsgi,
+        engine,
+        settings.slack_signing_secret,
+        alerts=intake.respond,
+    )
     mode = "Socket Mode" if settings.socket_mode else f"HTTP at {SLACK_EVENTS_PATH}"
     log.info("app built for %s", mode)
-    return Warroom(bolt=bolt, web=web, runtime=runtime, executor=executor, work=work)
+    return Warroom(
+        bolt=bolt,
+        web=web,
+        runtime=runtime,
+        executor=executor,
+        work=work,
+        alerts=intake,
+    )

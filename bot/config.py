@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from bot.errors import ConfigError
+from bot.ingest.config import AlertsConfig, read_alerts
 
 DEFAULT_CHANNEL_PATTERN = "inc-{date}-{slug}"
 CHANNEL_PATTERN_FIELDS = ("date", "slug", "number")
@@ -97,6 +98,7 @@ class WarroomConfig:
     services: tuple[Service, ...] = ()
     # None commits published documents locally without pushing them.
     docs_remote: DocsRemote | None = None
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
 
 
 class _Reader:
@@ -218,6 +220,7 @@ TOP_KEYS = {
     "responders": "people and user groups invited to every incident",
     "severities": "severity levels and what they mean",
     "services": "the services catalogue",
+    "alerts": "alert webhooks: sources, service mapping and routing rules",
     "docs": "where published postmortems and runbooks are pushed",
 }
 DOCS_KEYS = {
@@ -335,6 +338,9 @@ def _read_config(reader: _Reader, data: Any) -> WarroomConfig:
         config["services"] = _read_services(reader, values["services"])
     if "docs" in values:
         config["docs_remote"] = _read_docs(reader, values["docs"])
+    if "alerts" in values:
+        levels = tuple(s.level for s in config.get("severities", DEFAULT_SEVERITIES))
+        config["alerts"] = read_alerts(reader, values["alerts"], levels)
     return WarroomConfig(**config)
 
 

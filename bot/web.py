@@ -25,12 +25,17 @@ if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 SLACK_EVENTS_PATH = "/slack/events"
+ALERTS_PATH_PREFIX = "/alerts/"
 
 Route = Callable[["WSGIEnvironment"], tuple[int, dict[str, Any]]]
+# Handles `POST /alerts/<source>`: (source, lower-case headers, raw body) to the
+# response status and JSON body.
+AlertHandler = Callable[[str, dict[str, str], bytes], tuple[int, dict[str, Any]]]
 
 
 class WebApp:
-    """Routes `POST /slack/events` to Bolt and serves `/healthz` and `/readyz`."""
+    """Routes `POST /slack/events` to Bolt and `POST /alerts/<source>` to the alert
+    handler, and serves `/healthz` and `/readyz`."""
 
     def __init__(
         self,
@@ -38,8 +43,10 @@ class WebApp:
         engine: Engine,
         signing_secret: str = "",
         ready_checks: Iterable[Callable[[], str | None]] = (),
+        alerts: AlertHandler | None = None,
     ) -> None:
         self.slack = slack
+        self.alerts = alerts
         self.engine = engine
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.ready_checks = list(ready_checks)
@@ -57,6 +64,10 @@ class WebApp:
             if method != "POST":
                 return _json(start_response, 405, {"error": "use POST"})
             return self.slack_request(environ, start_response)
+        if path.startswith(ALERTS_PATH_PREFIX) and self.alerts is not None:
+            if method != "POST":
+                return _json(start_response, 405, {"error": "use POST"})
+            return self.alert_request(environ, start_response)
         route = self.routes.get(("GET" if method == "HEAD" else method, path))
         if route is None:
             known_paths = {route_path for _, route_path in self.routes}
@@ -81,6 +92,18 @@ class WebApp:
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         return self.slack(environ, start_response)
+
+    def alert_request(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Pass the source, headers and raw body on; signatures cover exact bytes."""
+        assert self.alerts is not None
+        body = _read_body(environ)
+        if body is None:
+            return _json(start_response, 413, {"error": "request body too large"})
+        source = environ.get("PATH_INFO", "").removeprefix(ALERTS_PATH_PREFIX)
+        status, answer = self.alerts(source, _headers(environ), body)
+        return _json(start_response, status, answer)
 
     def signature_problem(self, environ: WSGIEnvironment, body: bytes) -> str | None:
         if self.verifier is None:
@@ -121,8 +144,21 @@ def _read_body(environ: WSGIEnvironment) -> bytes | None:
     return None if len(body) > MAX_BODY_BYTES else body
 
 
+def _headers(environ: WSGIEnvironment) -> dict[str, str]:
+    """Return the request headers with lower-case, dash-separated names."""
+    headers = {
+        key[5:].replace("_", "-").lower(): str(value)
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    if "CONTENT_TYPE" in environ:
+        headers["content-type"] = str(environ["CONTENT_TYPE"])
+    return headers
+
+
 STATUS_TEXT = {
     200: "OK",
+    400: "Bad Request",
     401: "Unauthorized",
     413: "Content Too Large",
     404: "Not Found",

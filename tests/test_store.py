@@ -19,6 +19,8 @@ TABLES = {
     "slack_deliveries",
     "proposal_decisions",
     "reminders",
+    "signal_groups",
+    "signals",
     "alembic_version",
 }
 NOW = datetime(2026, 12, 4, 15, 30, tzinfo=UTC)

@@ -235,13 +235,17 @@ def investigation(
     modes = [event.text for event in events if event.kind == "failure-mode"]
     runbooks: dict[str, dict[str, str]] = {}
     for event in events:
-        if event.kind == "runbook":  # the newest verdict on a runbook wins
-            name = str(event.data.get("name", event.text))
-            runbooks[name] = {
-                "name": cell(name),
-                "outcome": str(event.data.get("outcome", "")),
-                "note": cell(str(event.data.get("note", ""))),
-            }
+        if event.kind != "runbook":
+            continue
+        # An alert attaches its runbook link; `/incident runbook` names one and
+        # says how it was used. The newest entry for a runbook wins.
+        name = str(event.data.get("name") or event.data.get("runbook_url") or "")
+        outcome = str(event.data.get("outcome") or "linked from an alert")
+        runbooks[name] = {
+            "name": cell(name),
+            "outcome": outcome,
+            "note": cell(str(event.data.get("note", ""))),
+        }
     return {
         "failure_mode": modes[-1] if modes else "",
         "failure_mode_missing": missing("No failure mode named", "failure-mode <text>"),

@@ -60,9 +60,18 @@ STATUS_SNOOZE_1H = "status_snooze_1h"
 # Accept and dismiss buttons on a proposed action item; the value is the proposal key.
 PROPOSAL_ACCEPT = "proposal_accept"
 PROPOSAL_DISMISS = "proposal_dismiss"
+# Buttons and the incident menu on an alert triage post; the value, or for the
+# menu the block id after ALERT_GROUP_BLOCK_PREFIX, is the signal group's id.
+ALERT_DECLARE = "alert_declare"
+ALERT_ATTACH = "alert_attach"
+ALERT_DISMISS = "alert_dismiss"
+ALERT_GROUP_BLOCK_PREFIX = "alert_group_"
 # Block Kit action ids the bot listens for.
 ACTIONS = frozenset(
     {
+        ALERT_DECLARE,
+        ALERT_ATTACH,
+        ALERT_DISMISS,
         SEVERITY_ACTION,
         STATUS_SNOOZE_30M,
         STATUS_SNOOZE_1H,

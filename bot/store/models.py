@@ -226,3 +226,69 @@ class ProposalDecision(Base):
     decided_by: Mapped[str] = mapped_column(USER_ID)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
     action_item_id: Mapped[int | None] = mapped_column(ForeignKey("action_items.id"))
+
+
+class SignalGroup(Base):
+    """Signals that a source sent in one notification group, shown in one Slack post.
+
+    `state` is open (awaiting triage), declaring (a replica is declaring an incident
+    for it), declared or attached (fed into `incident_id`), or dismissed.
+    `revision` counts changes worth showing and `posted_revision` the last one the
+    post shows, so a refresh that finds them equal makes no Slack call.
+    """
+
+    __tablename__ = "signal_groups"
+    __table_args__ = (UniqueConstraint("team_id", "source", "group_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    source: Mapped[str] = mapped_column(String(20))
+    group_key: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    # The routing decision of the signal that created the group: triage, declare
+    # or ignore, with the incident level for declare.
+    route: Mapped[str] = mapped_column(String(20))
+    route_severity: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    decided_by: Mapped[str | None] = mapped_column(USER_ID)
+    # Where the post goes: a channel id or name until the post exists, then its id.
+    channel_id: Mapped[str | None] = mapped_column(String(80))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    # A replica posting or declaring for this group holds it until then.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    posted_revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Signal(Base):
+    """One alert from a monitoring source; a repeat of it updates this row."""
+
+    __tablename__ = "signals"
+    __table_args__ = (
+        UniqueConstraint("team_id", "source", "fingerprint"),
+        Index(None, "group_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    source: Mapped[str] = mapped_column(String(20))
+    fingerprint: Mapped[str] = mapped_column(String(200))
+    group_id: Mapped[int] = mapped_column(ForeignKey("signal_groups.id"))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    name: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[str | None] = mapped_column(String(40))
+    service: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    runbook_url: Mapped[str | None] = mapped_column(Text)
+    dashboard_url: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    labels: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deliveries: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,0 +1,1 @@
+"""Alert webhooks: store signals, post them for triage, and feed incidents."""
