@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import WarroomConfig
 from bot.docs.repository import IndexRow, postmortem_path, write_postmortem
+from bot.incidents.corrections import CORRECTION_KINDS
 from bot.incidents.lifecycle import (
     COMMANDER,
     Instants,
@@ -149,6 +150,7 @@ def build_context(
                 "text": cell(event.text),
             }
             for event in events
+            if event.kind not in CORRECTION_KINDS
         ],
     }
 
