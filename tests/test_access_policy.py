@@ -15,29 +15,29 @@ from bot.incidents.permissions import (
     COMMANDER,
     LEVELS,
     RESPONDERS,
+    Involvement,
     Permissions,
-    Standing,
     allows,
     rejection,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 
-COMMANDER_STANDING = Standing(is_commander=True, is_responder=True)
-RESPONDER_STANDING = Standing(is_commander=False, is_responder=True)
-BYSTANDER_STANDING = Standing(is_commander=False, is_responder=False)
+COMMANDER_INVOLVEMENT = Involvement(is_commander=True, is_responder=True)
+RESPONDER_INVOLVEMENT = Involvement(is_commander=False, is_responder=True)
+BYSTANDER_INVOLVEMENT = Involvement(is_commander=False, is_responder=False)
 
 
 @pytest.mark.parametrize(
-    ("level", "standing", "expected"),
+    ("level", "involvement", "expected"),
     [
-        (COMMANDER, COMMANDER_STANDING, True),
-        (COMMANDER, RESPONDER_STANDING, False),
-        (COMMANDER, BYSTANDER_STANDING, False),
-        (RESPONDERS, COMMANDER_STANDING, True),
-        (RESPONDERS, RESPONDER_STANDING, True),
-        (RESPONDERS, BYSTANDER_STANDING, False),
-        (ANYONE, BYSTANDER_STANDING, True),
+        (COMMANDER, COMMANDER_INVOLVEMENT, True),
+        (COMMANDER, RESPONDER_INVOLVEMENT, False),
+        (COMMANDER, BYSTANDER_INVOLVEMENT, False),
+        (RESPONDERS, COMMANDER_INVOLVEMENT, True),
+        (RESPONDERS, RESPONDER_INVOLVEMENT, True),
+        (RESPONDERS, BYSTANDER_INVOLVEMENT, False),
+        (ANYONE, BYSTANDER_INVOLVEMENT, True),
     ],
     ids=[
         "commander-level-commander",
@@ -49,19 +49,19 @@ BYSTANDER_STANDING = Standing(is_commander=False, is_responder=False)
         "anyone-level-bystander",
     ],
 )
-def test_allows_by_level(level, standing, expected):
-    assert allows(level, standing) is expected
+def test_allows_by_level(level, involvement, expected):
+    assert allows(level, involvement) is expected
 
 
 def test_commander_without_role_flag_passes_responders():
-    standing = Standing(is_commander=True, is_responder=False)
+    involvement = Involvement(is_commander=True, is_responder=False)
 
-    assert allows(RESPONDERS, standing)
+    assert allows(RESPONDERS, involvement)
 
 
 def test_allows_rejects_unknown_level():
     with pytest.raises(ValueError, match="owner"):
-        allows("owner", BYSTANDER_STANDING)
+        allows("owner", BYSTANDER_INVOLVEMENT)
 
 
 def test_default_permissions():

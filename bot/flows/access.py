@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.errors import SlackCallError, UserError
 from bot.incidents.lifecycle import COMMANDER
 from bot.incidents.naming import incident_reference
-from bot.incidents.permissions import ANYONE, Standing, allows, rejection
+from bot.incidents.permissions import ANYONE, Involvement, allows, rejection
 from bot.runtime import Runtime
 from bot.slack import api
 from bot.store.models import Incident
@@ -47,11 +47,11 @@ def is_configured_responder(runtime: Runtime, user_id: str) -> bool:
     )
 
 
-def standing(runtime: Runtime, roles: dict[str, str], user_id: str) -> Standing:
+def involvement(runtime: Runtime, roles: dict[str, str], user_id: str) -> Involvement:
     """Collect what the permission policy needs to know about `user_id`."""
     is_commander = roles.get(COMMANDER) == user_id
     holds_role = user_id in roles.values()
-    return Standing(
+    return Involvement(
         is_commander=is_commander,
         is_responder=holds_role or is_configured_responder(runtime, user_id),
     )
@@ -65,7 +65,7 @@ def may(runtime: Runtime, action: str, roles: dict[str, str], user_id: str) -> b
     level = runtime.settings.config.permissions.level(action)
     if level == ANYONE:
         return True
-    return allows(level, standing(runtime, roles, user_id))
+    return allows(level, involvement(runtime, roles, user_id))
 
 
 def require(

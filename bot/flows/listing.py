@@ -24,11 +24,13 @@ def list_open(
     severities = runtime.settings.config.severities
     with runtime.sessions() as session:
         # Filtering happens after the query, so the limit applies to what is shown.
-        # NOTE: each private incident the actor holds no role in costs one
+        # NOTE: each private incident in which the actor has no role costs one
         # conversations.members call per listing.
         candidates = incidents.open_incidents(session, actor.team_id, None)
-        shown = (i for i in candidates if visible(runtime, session, i, actor))
-        found = list(islice(shown, LIST_LIMIT + 1))
+        visible_incidents = (
+            i for i in candidates if visible(runtime, session, i, actor)
+        )
+        found = list(islice(visible_incidents, LIST_LIMIT + 1))
     if not found:
         reply_blocks(
             views.Message("No open incidents.", [section("No open incidents.")])

@@ -54,7 +54,7 @@ class Correction:
 
 
 def is_correction(argument: str) -> bool:
-    """Return whether the `timeline` argument asks for an edit or a deletion."""
+    """Return whether the `timeline` argument requests an edit or a deletion."""
     words = argument.split(maxsplit=1)
     return bool(words) and words[0].lower() in (EDIT, DELETE)
 

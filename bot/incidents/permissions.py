@@ -1,4 +1,4 @@
-"""Who may take which guarded action in an incident: the `permissions` policy.
+"""The `permissions` policy: the level each guarded incident action requires.
 
 Each guarded action has one of three levels, from the narrowest to the widest:
 
@@ -64,7 +64,7 @@ class Permissions:
 
 
 @dataclass(frozen=True)
-class Standing:
+class Involvement:
     """Facts about one person in one incident that the policy decides on."""
 
     is_commander: bool
@@ -72,34 +72,34 @@ class Standing:
     is_responder: bool
 
 
-def allows(level: str, standing: Standing) -> bool:
-    """Return whether a person with `standing` passes `level`."""
+def allows(level: str, involvement: Involvement) -> bool:
+    """Return whether a person with `involvement` passes `level`."""
     if level == ANYONE:
         return True
     if level == RESPONDERS:
-        return standing.is_commander or standing.is_responder
+        return involvement.is_commander or involvement.is_responder
     if level == COMMANDER:
-        return standing.is_commander
+        return involvement.is_commander
     raise ValueError(f"Unknown permission level {level!r}.")
 
 
 def rejection(action: str, level: str, reference: str, commander: str | None) -> str:
     """Build the message for a person who may not take `action`.
 
-    It says who may, and how the person can become one of them.
+    It names who may take the action, and how the person can join them.
     """
-    what = ACTIONS[action]
+    action_text = ACTIONS[action]
     setting = f"`permissions.{action}` in warroom.yaml"
     holder = f"<@{commander}>" if commander else "nobody yet"
     if level == COMMANDER:
         return (
-            f"Only the incident commander of {reference} ({holder}) may {what}. "
+            f"Only the incident commander of {reference} ({holder}) may {action_text}. "
             f"Ask them to do it, or to hand you the role with "
             f"`/incident role commander @you`. This is set by {setting}."
         )
     return (
         f"Only the incident commander of {reference} ({holder}), people holding a "
-        f"role in it and the configured responders may {what}. Ask the commander to "
-        f"give you a role, e.g. `/incident role scribe @you`. This is set by "
-        f"{setting}."
+        f"role in it and the configured responders may {action_text}. Ask the "
+        "commander to give you a role, e.g. `/incident role scribe @you`. This is "
+        f"set by {setting}."
     )
