@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from bot.errors import ConfigError
+from bot.incidents.permissions import ACTIONS, LEVELS, Permissions
 from bot.ingest.config import AlertsConfig, read_alerts
 
 DEFAULT_CHANNEL_PATTERN = "inc-{date}-{slug}"
@@ -94,6 +95,7 @@ class WarroomConfig:
     # Weekdays (Monday = 0) on which overdue action items are reminded.
     working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})
     responders: Responders = field(default_factory=Responders)
+    permissions: Permissions = field(default_factory=Permissions)
     severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
     services: tuple[Service, ...] = ()
     # None commits published documents locally without pushing them.
@@ -218,6 +220,7 @@ TOP_KEYS = {
     "postmortem_due": "days from resolution until the postmortem is due, by severity",
     "working_days": "weekdays on which overdue action items are reminded",
     "responders": "people and user groups invited to every incident",
+    "permissions": "who may confirm severity, resolve, reopen, edit and publish",
     "severities": "severity levels and what they mean",
     "services": "the services catalogue",
     "alerts": "alert webhooks: sources, service mapping and routing rules",
@@ -332,6 +335,8 @@ def _read_config(reader: _Reader, data: Any) -> WarroomConfig:
         config["working_days"] = _read_working_days(reader, values["working_days"])
     if "responders" in values:
         config["responders"] = _read_responders(reader, values["responders"])
+    if "permissions" in values:
+        config["permissions"] = _read_permissions(reader, values["permissions"])
     if "severities" in values:
         config["severities"] = _read_severities(reader, values["severities"])
     if "services" in values:
@@ -482,6 +487,19 @@ def _read_responders(reader: _Reader, value: Any) -> Responders:
     users = reader.strings(values.get("users", []), "responders.users", "")
     groups = reader.strings(values.get("groups", []), "responders.groups", "")
     return Responders(users=users, groups=groups)
+
+
+def _read_permissions(reader: _Reader, value: Any) -> Permissions:
+    values = reader.mapping(value, "permissions", ACTIONS)
+    hint = "Use " + ", ".join(LEVELS) + "."
+    levels = {}
+    for action, level in values.items():
+        where = _join("permissions", action)
+        text = reader.string(level, where, hint)
+        if text not in LEVELS:
+            raise reader.fail(where, f'"{text}" is not a permission level', hint)
+        levels[action] = text
+    return Permissions(**levels)
 
 
 def _read_severities(reader: _Reader, value: Any) -> tuple[Severity, ...]:

@@ -344,6 +344,11 @@ class FakeSlack:
                 channel_id, name=name, is_private=is_private, members=members
             )
 
+    def add_user_group(self, group_id: str, members: Iterable[str]) -> None:
+        """Add a user group, such as "S0ONCALL01", for usergroups.users.list."""
+        with self._lock:
+            self._workspace.user_groups[group_id] = list(members)
+
     def forget_channel(self, channel_id: str) -> None:
         """Make every later call naming ``channel_id`` fail with channel_not_found."""
         with self._lock:

@@ -399,6 +399,13 @@ def conversations_members(workspace: Workspace, args: Mapping[str, Any]) -> ApiR
     return ok(members=list(channel.members), response_metadata=NO_NEXT_PAGE)
 
 
+def usergroups_users_list(workspace: Workspace, args: Mapping[str, Any]) -> ApiResponse:
+    members = workspace.user_groups.get(str(args["usergroup"]))
+    if members is None:
+        return error("no_such_subteam")
+    return ok(users=list(members))
+
+
 def conversation_type(channel: Channel) -> str:
     if channel.is_im:
         return "im"
@@ -626,6 +633,7 @@ HANDLERS: Mapping[str, Handler] = {
     "pins.add": pins_add,
     "pins.list": pins_list,
     "reactions.add": reactions_add,
+    "usergroups.users.list": usergroups_users_list,
     "users.info": users_info,
     "users.list": users_list,
     "views.open": views_open,

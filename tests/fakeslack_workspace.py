@@ -123,6 +123,8 @@ class Workspace:
         self.direct_messages: dict[frozenset[str], str] = {}
         # Files of the external upload flow, by id: name, title, content, shares.
         self.files: dict[str, dict[str, Any]] = {}
+        # User group id → the ids of its members, for usergroups.users.list.
+        self.user_groups: dict[str, list[str]] = {}
         self.upload_base = ""
         self.serials: dict[str, itertools.count[int]] = {}
         self.last_ts_micros = 0

@@ -48,7 +48,7 @@ def test_private_incident_hidden_elsewhere(driver, running_bot):
     inside = driver.command("show INC-1", channel=incident.channel_id)
 
     assert "Secret" not in str(shown)
-    assert "is private" in shown["text"]
+    assert "no incident INC-1 that you can see" in shown["text"]
     assert "Secret" not in str(timeline)
     assert "Secret merger leak" in str(inside["blocks"])
 

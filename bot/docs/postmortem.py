@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import WarroomConfig
+from bot.incidents.corrections import CORRECTION_KINDS
 from bot.incidents.improvement import Analysis, plan_groups, plan_item, propose
 from bot.incidents.lifecycle import (
     COMMANDER,
@@ -159,6 +160,7 @@ def build_context(
                 "text": cell(event.text),
             }
             for event in events
+            if event.kind not in CORRECTION_KINDS
         ],
     }
 

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.errors import UserError
+from bot.flows import access
 from bot.incidents.naming import parse_incident_reference
 from bot.runtime import Runtime
 from bot.slack import api, views
@@ -56,21 +57,47 @@ def require_incident(session: Session, actor: Actor, *, lock: bool = False) -> I
     return incidents.lock_incident(session, incident.id) if lock else incident
 
 
-def find_incident(session: Session, actor: Actor, reference: str) -> Incident:
-    """Return the incident named by `reference`, or the channel's when it is empty."""
+def require_permission(runtime: Runtime, actor: Actor, action: str) -> None:
+    """Raise UserError unless the actor may take `action` in the channel's incident.
+
+    The check reads the roles in a short session of its own, because it may call
+    Slack and must not hold the incident's row lock while it does.
+    """
+    with runtime.sessions() as session:
+        incident = require_incident(session, actor)
+        roles = incidents.current_roles(session, incident)
+    access.require(runtime, action, incident, roles, actor.user_id)
+
+
+def find_incident(
+    runtime: Runtime, session: Session, actor: Actor, reference: str
+) -> Incident:
+    """Return the incident named by `reference`, or the channel's when it is empty.
+
+    A private incident the actor may not see is reported like a missing one, so the
+    reply does not reveal that it exists.
+    """
     if not reference:
         return require_incident(session, actor)
     number = parse_incident_reference(reference)
     if number is None:
         raise UserError(f'"{reference}" is not an incident reference such as INC-12.')
     incident = incidents.find_by_number(session, actor.team_id, number)
-    if incident is None:
-        raise UserError(f"There is no incident INC-{number} in this workspace.")
-    if incident.private and incident.channel_id != actor.channel_id:
-        raise UserError(
-            f"INC-{number} is private. Run the command in its channel to see it."
+    if incident is not None:
+        roles = incidents.current_roles(session, incident)
+        visible = access.can_see(
+            runtime,
+            incident,
+            roles,
+            user_id=actor.user_id,
+            channel_id=actor.channel_id,
         )
-    return incident
+        if visible:
+            return incident
+    raise UserError(
+        f"There is no incident INC-{number} that you can see in this workspace. "
+        "Private incidents are shown only to their channel members and role holders."
+    )
 
 
 def user_zone(runtime: Runtime, user_id: str) -> ZoneInfo:

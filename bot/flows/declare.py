@@ -210,7 +210,11 @@ def post_summary(runtime: Runtime, incident: Incident) -> None:
 
 
 def announce(runtime: Runtime, incident: Incident) -> None:
+    """Announce a public incident; a private one is never announced."""
     channel = runtime.settings.config.announcement_channel
     if not channel:
+        return
+    if incident.private:
+        log.info("incident %s is private, so it is not announced", incident.id)
         return
     post(runtime, channel, views.announcement(incident))

@@ -10,7 +10,14 @@ from bot.docs.publishing import publish_to_docs
 from bot.docs.repository import DocsRepositoryError
 from bot.docs.review import review
 from bot.errors import UserError
-from bot.flows.base import Actor, Reply, post, require_incident, utc_now
+from bot.flows.base import (
+    Actor,
+    Reply,
+    post,
+    require_incident,
+    require_permission,
+    utc_now,
+)
 from bot.flows.proposals import post_proposals
 from bot.incidents.lifecycle import RESOLVED
 from bot.reminders.deadline import subject as deadline_subject
@@ -47,6 +54,7 @@ def publish(
     runtime: Runtime, actor: Actor, reply: Reply, *, acknowledged: bool
 ) -> None:
     """Publish the postmortem once the review's findings are fixed or acknowledged."""
+    require_permission(runtime, actor, "publish_postmortem")
     with runtime.sessions() as session:
         incident = require_incident(session, actor)
         if incident.status != RESOLVED:

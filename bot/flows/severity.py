@@ -8,6 +8,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserError
+from bot.flows import access
 from bot.flows.base import (
     Actor,
     Reply,
@@ -16,7 +17,7 @@ from bot.flows.base import (
     require_incident,
     utc_now,
 )
-from bot.incidents.lifecycle import COMMANDER, RESOLVED
+from bot.incidents.lifecycle import RESOLVED
 from bot.runtime import Runtime
 from bot.slack import api, views
 from bot.slack.blocks import section
@@ -96,19 +97,6 @@ def retire_prompt(
         log.warning("could not retire severity prompt: %s", api.error_code(error))
 
 
-def may_confirm(runtime: Runtime, user_id: str, commander: str | None) -> bool:
-    responders = runtime.settings.config.responders
-    if user_id == commander or user_id in responders.users:
-        return True
-    emails = [entry for entry in responders.users if "@" in entry]
-    if any(api.user_id_for_email(runtime.client, email) == user_id for email in emails):
-        return True
-    return any(
-        user_id in api.group_members(runtime.client, group)
-        for group in responders.groups
-    )
-
-
 def confirm(runtime: Runtime, actor: Actor, value: str, message_ts: str) -> str:
     """Handle a severity button and return the ephemeral reply for the clicker."""
     choice = json.loads(value)
@@ -119,13 +107,12 @@ def confirm(runtime: Runtime, actor: Actor, value: str, message_ts: str) -> str:
         incident = session.get(Incident, incident_id)
         if incident is None or incident.team_id != actor.team_id:
             return "That incident no longer exists."
-        commander = incidents.current_roles(session, incident).get(COMMANDER)
+        roles = incidents.current_roles(session, incident)
     # Asked before the row is locked, because it may call Slack.
-    if not may_confirm(runtime, actor.user_id, commander):
-        return (
-            f"Only the incident commander (<@{commander}>) or a configured "
-            "responder can confirm the severity."
-        )
+    try:
+        access.require(runtime, "confirm_severity", incident, roles, actor.user_id)
+    except UserError as error:
+        return str(error)
     with transaction(runtime.sessions) as session:
         incident = incidents.lock_incident(session, incident_id)
         if incident.severity_prompt_ts != message_ts:

@@ -12,6 +12,7 @@ from bot.flows.base import (
     post,
     refresh_summary,
     require_incident,
+    require_permission,
     utc_now,
 )
 from bot.incidents.lifecycle import (
@@ -83,6 +84,7 @@ def publish(runtime: Runtime, incident: Incident, message: views.Message) -> Non
 
 
 def resolve(runtime: Runtime, actor: Actor, summary: str, reply: Reply) -> None:
+    require_permission(runtime, actor, "resolve")
     now = utc_now()
     with transaction(runtime.sessions) as session:
         incident = require_incident(session, actor, lock=True)
@@ -132,6 +134,7 @@ def instants(incident: Incident) -> Instants:
 
 
 def reopen(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
+    require_permission(runtime, actor, "reopen")
     now = utc_now()
     with transaction(runtime.sessions) as session:
         incident = require_incident(session, actor, lock=True)

@@ -119,7 +119,7 @@ def show(
     runtime: Runtime, actor: Actor, argument: str, reply_blocks: ReplyBlocks
 ) -> None:
     with runtime.sessions() as session:
-        incident = find_incident(session, actor, argument.strip())
+        incident = find_incident(runtime, session, actor, argument.strip())
         events = incidents.timeline(session, incident)
         message = views.timeline(incident, events)
     reply_blocks(message)

@@ -109,9 +109,10 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     _sub("reopen", "reopen [reason]", "Undo a resolution.", "reopen errors are back"),
     _sub(
         "timeline",
-        "timeline [INC-n]",
-        "Show the timeline in your time zone.",
-        "timeline",
+        "timeline [INC-n | edit <id> <text> | delete <id>]",
+        "Show the timeline in your time zone with entry ids, or correct an entry; "
+        "the previous text is kept.",
+        "timeline edit 42 rolled back api-7",
     ),
     _sub(
         "action",

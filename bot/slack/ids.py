@@ -21,6 +21,7 @@ WEB_API_METHODS = frozenset(
         "conversations.history",
         "conversations.replies",
         "conversations.invite",
+        "conversations.members",
         "conversations.setPurpose",
         "conversations.setTopic",
         "files.completeUploadExternal",

@@ -229,6 +229,8 @@ EVENT_LABELS = {
     "lesson": "lesson",
     "impact": "impact",
     "action": "action item",
+    "entry_edited": "correction",
+    "entry_deleted": "correction",
 }
 
 
@@ -236,7 +238,10 @@ def timeline_line(event: TimelineEvent) -> str:
     when = slack_time(event.occurred_at, "{date_short} {time}")
     who = f" <@{event.actor_id}>" if event.actor_id else ""
     label = EVENT_LABELS.get(event.kind, event.kind)
-    line = f"{when} · *{label}*{who}: {escape_mrkdwn(event.text)}"
+    # The id is what `/incident timeline edit <id>` and `delete <id>` take.
+    line = f"#{event.id} · {when} · *{label}*{who}: {escape_mrkdwn(event.text)}"
+    if event.data.get("edited_at"):
+        line += " _(edited)_"
     permalink = event.data.get("permalink")
     if permalink:
         line += f" (<{permalink}|message>)"
@@ -287,11 +292,8 @@ def incident_line(incident: Incident, severities: Sequence[Severity]) -> str:
 
 
 def announcement(incident: Incident) -> Message:
-    """Build the announcement; a private incident is announced without details."""
+    """Build the announcement of a public incident; private ones are not announced."""
     reference = incident_reference(incident.number)
-    if incident.private:
-        text = f":rotating_light: A private incident, {reference}, was declared."
-        return Message(text, [section(text)])
     text = f":rotating_light: {reference} declared: {escape_mrkdwn(incident.title)}"
     markdown = (
         f":rotating_light: *{reference}* declared: {escape_mrkdwn(incident.title)} "

@@ -200,7 +200,10 @@ def lock_incident(session: Session, incident_id: int) -> Incident:
     return session.scalars(statement).one()
 
 
-def open_incidents(session: Session, team_id: str, limit: int = 50) -> list[Incident]:
+def open_incidents(
+    session: Session, team_id: str, limit: int | None = 50
+) -> list[Incident]:
+    """Return open incidents, newest first; `limit` None returns all of them."""
     statement = (
         select(Incident)
         .where(Incident.team_id == team_id, Incident.status != RESOLVED)

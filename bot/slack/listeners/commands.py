@@ -13,6 +13,7 @@ from slack_bolt.context.respond import Respond
 from bot.flows import (
     actions,
     analysis,
+    corrections,
     listing,
     postmortem,
     roles,
@@ -22,6 +23,7 @@ from bot.flows import (
 )
 from bot.flows.base import Actor, Reply, ReplyBlocks, require_incident
 from bot.flows.declare import DeclareRequest, declare
+from bot.incidents.corrections import is_correction
 from bot.incidents.lifecycle import MILESTONES
 from bot.runtime import Runtime
 from bot.slack import views
@@ -123,6 +125,15 @@ def start_action(
     runtime.client.views_open(trigger_id=request.trigger_id, view=view)
 
 
+def show_or_correct_timeline(
+    runtime: Runtime, request: CommandRequest, actor: Actor, respond: Respond
+) -> None:
+    if is_correction(request.argument):
+        corrections.correct(runtime, actor, request.argument, replier(respond))
+        return
+    timeline.show(runtime, actor, request.argument, block_replier(respond))
+
+
 def analysis_handler(kind: str) -> Handler:
     def handle(
         runtime: Runtime, request: CommandRequest, actor: Actor, respond: Respond
@@ -143,7 +154,7 @@ HANDLERS: dict[str, Handler] = {
     "status": text_handler(status.update_status),
     "resolve": text_handler(status.resolve),
     "reopen": text_handler(status.reopen),
-    "timeline": blocks_handler(timeline.show),
+    "timeline": show_or_correct_timeline,
     "list": blocks_handler(listing.list_open),
     "action": start_action,
     "why": analysis_handler("why"),
