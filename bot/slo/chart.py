@@ -1,0 +1,74 @@
+"""Burn-down chart of an error budget over its window, as PNG bytes.
+
+The x axis is the window, the y axis the remaining budget from 100% at the top to 0%
+(or the lowest overdrawn value). A dashed grey line shows an even burn that spends the
+budget exactly by the window's end; the blue line is the remaining budget, falling
+during each incident; red ticks mark where incidents started.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from fractions import Fraction
+
+from bot.slo.budget import Span, clip, share
+from bot.slo.model import Slo
+from bot.slo.png import Canvas
+
+WIDTH, HEIGHT = 640, 320
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 24
+WHITE = (255, 255, 255)
+AXIS = (40, 40, 40)
+GRID = (170, 170, 170)
+BUDGET = (31, 119, 180)
+INCIDENT = (214, 39, 40)
+
+
+def remaining_curve(
+    slo: Slo, spans: Sequence[Span], start: datetime, end: datetime, points: int
+) -> list[Fraction]:
+    """Return the remaining budget at `points` even steps from start to end."""
+    length = end - start
+    curve = []
+    for index in range(points):
+        moment = start + length * index / (points - 1)
+        used = [s for s in (clip(span, start, moment) for span in spans) if s]
+        curve.append(1 - share(slo, used, length))
+    return curve
+
+
+def burndown_png(
+    slo: Slo, spans: Sequence[Span], start: datetime, end: datetime
+) -> bytes:
+    """Draw the burn-down of `slo` over [start, end) for the incident `spans`."""
+    canvas = Canvas(WIDTH, HEIGHT, WHITE)
+    plot_width = WIDTH - LEFT - RIGHT
+    plot_height = HEIGHT - TOP - BOTTOM
+    curve = remaining_curve(slo, spans, start, end, plot_width)
+    lowest = min([Fraction(0), *curve])
+
+    def y_of(value: Fraction) -> int:
+        return TOP + round((1 - value) / (1 - lowest) * (plot_height - 1))
+
+    def x_of(moment: datetime) -> int:
+        return LEFT + round((moment - start) / (end - start) * (plot_width - 1))
+
+    canvas.line(LEFT, TOP, LEFT, TOP + plot_height - 1, AXIS)
+    canvas.line(LEFT, y_of(Fraction(0)), WIDTH - RIGHT, y_of(Fraction(0)), AXIS)
+    canvas.line(LEFT, y_of(Fraction(1)), WIDTH - RIGHT - 1, y_of(Fraction(0)), GRID, 4)
+    canvas.text(4, y_of(Fraction(1)), "100%", AXIS)
+    canvas.text(4, y_of(Fraction(0)) - 10, "0%", AXIS)
+    days = round((end - start).total_seconds() / 86400)
+    canvas.text(WIDTH - RIGHT - 32, HEIGHT - BOTTOM + 8, f"{days}d", AXIS)
+    for span in spans:
+        if start <= span.start < end:
+            x = x_of(span.start)
+            canvas.line(x, HEIGHT - BOTTOM, x, HEIGHT - BOTTOM + 5, INCIDENT)
+    previous = None
+    for column, value in enumerate(curve):
+        point = (LEFT + column, y_of(value))
+        if previous is not None:
+            canvas.line(*previous, *point, BUDGET)
+        previous = point
+    return canvas.to_png()
