@@ -87,6 +87,8 @@ class WarroomConfig:
     responders: Responders = field(default_factory=Responders)
     severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
     services: tuple[Service, ...] = ()
+    # SLO definitions; None means slo.yaml in the docs repository.
+    slo_file: Path | None = None
 
 
 class _Reader:
@@ -208,6 +210,7 @@ TOP_KEYS = {
     "responders": "people and user groups invited to every incident",
     "severities": "severity levels and what they mean",
     "services": "the services catalogue",
+    "slo_file": "SLO definitions, relative to this file (default: docs repo slo.yaml)",
 }
 SEVERITY_KEYS = {"level": "1 to 9", "name": "short name", "description": "meaning"}
 RESPONDER_KEYS = {
@@ -318,6 +321,10 @@ def _read_config(reader: _Reader, data: Any) -> WarroomConfig:
         config["severities"] = _read_severities(reader, values["severities"])
     if "services" in values:
         config["services"] = _read_services(reader, values["services"])
+    if "slo_file" in values:
+        hint = "Give the path of slo.yaml, e.g. slo/slo.yaml."
+        name = reader.string(values["slo_file"], "slo_file", hint)
+        config["slo_file"] = reader.path.parent / Path(name).expanduser()
     return WarroomConfig(**config)
 
 

@@ -164,6 +164,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "impact 40% of checkouts failed for 47 minutes",
     ),
     _sub(
+        "slo",
+        "slo",
+        "Post what the incident cost each SLO of its services, with burn-down charts.",
+        "slo",
+    ),
+    _sub(
         "postmortem",
         "postmortem [publish [anyway]]",
         "Post the postmortem draft with the review findings, or publish it.",

@@ -13,6 +13,7 @@ from datetime import datetime
 from fractions import Fraction
 
 from bot.slo.budget import Span, clip, share
+from bot.slo.impact import IncidentImpact
 from bot.slo.model import Slo
 from bot.slo.png import Canvas
 
@@ -72,3 +73,18 @@ def burndown_png(
             canvas.line(*previous, *point, BUDGET)
         previous = point
     return canvas.to_png()
+
+
+def impacts_png(
+    slo: Slo, impacts: Sequence[IncidentImpact], start: datetime, end: datetime
+) -> bytes:
+    """Draw the burn-down of `slo` over [start, end) for the impacts on its service.
+
+    Impacts of other services, and those with an unknown error ratio, are left out.
+    """
+    spans = [
+        Span(impact.start, impact.end, impact.error_ratio)
+        for impact in impacts
+        if slo.service in impact.services and impact.error_ratio is not None
+    ]
+    return burndown_png(slo, spans, start, end)

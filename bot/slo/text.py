@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from bot.slo.accounting import BudgetStatus
-from bot.slo.model import BudgetingMethod, Slo
+from bot.slo.model import BudgetingMethod, Slo, format_period
 
 
 def format_decimal(value: Fraction, places: int) -> str:
@@ -58,7 +58,7 @@ def describe_slo(slo: Slo) -> str:
     """Summarise an SLO in one line, e.g. for `warroom slo check`."""
     method = slo.method.value
     if slo.method is not BudgetingMethod.OCCURRENCES and slo.slice_length:
-        method += f" of {format_seconds(Fraction(slo.slice_length.total_seconds()))}"
+        method += f" of {format_period(slo.slice_length)}"
         if slo.slice_target is not None:
             method += f" (good at {format_objective(slo.slice_target)})"
     return (

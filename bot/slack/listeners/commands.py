@@ -17,6 +17,7 @@ from bot.flows import (
     postmortem,
     roles,
     severity,
+    slo,
     status,
     timeline,
 )
@@ -153,6 +154,7 @@ HANDLERS: dict[str, Handler] = {
     "impact": analysis_handler("impact"),
     "lesson": text_handler(analysis.add_lesson),
     "postmortem": text_handler(postmortem.command),
+    "slo": text_handler(slo.show),
     "actions": blocks_handler(actions.list_items),
     "show": blocks_handler(listing.show),
     **{name: milestone_handler(name) for name in MILESTONES},
