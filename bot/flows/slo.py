@@ -68,7 +68,7 @@ def show(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
     costs = incident_costs(catalog, impact, history)
     uncovered = services_without_slo(catalog, impact.services)
     findings = policy_findings(costs, uncovered, has_p0_action=has_p0)
-    text = render(runtime, impact, costs, uncovered, findings)
+    text = render(runtime, impact, costs, findings)
     assert incident.channel_id is not None
     for cost in costs:
         api.upload_file(
@@ -100,7 +100,6 @@ def render(
     runtime: Runtime,
     impact: IncidentImpact,
     costs: list[IncidentCost],
-    uncovered: list[str],
     findings: list[SloFinding],
 ) -> str:
     template = runtime.templates.get_template("slack/slo.md.j2")
@@ -108,16 +107,14 @@ def render(
     note = ""
     if ratio is not None:
         duration = format_seconds(seconds(impact.end - impact.start))
-        note = (
-            f"{format_share(ratio)} errors for {duration}, from {impact.ratio_source}"
-        )
+        errors = format_objective(ratio)
+        note = f"{errors} errors for {duration}, from {impact.ratio_source}"
         if impact.ongoing:
             note += ", still going on"
     return template.render(
         reference=impact.reference,
         impact_note=note,
         costs=[_cost_view(cost) for cost in costs],
-        uncovered=uncovered,
         findings=findings,
     )
 
