@@ -184,25 +184,29 @@ def test_property_share_is_ratio_times_time(ratio, length, objective):
 
 @given(first=ratios, second=ratios, a=minutes, b=minutes)
 def test_property_disjoint_incidents_add_up(first, second, a, b):
-    one = span(a, first)
-    two = span(b, second, offset_minutes=a + 5)
+    early = span(a, first)
+    late = span(b, second, offset_minutes=a + 5)
     slo = availability()
 
-    together = share(slo, [one, two], THIRTY_DAYS)
+    together = share(slo, [early, late], THIRTY_DAYS)
 
-    assert together == share(slo, [one], THIRTY_DAYS) + share(slo, [two], THIRTY_DAYS)
+    assert together == share(slo, [early], THIRTY_DAYS) + share(
+        slo, [late], THIRTY_DAYS
+    )
 
 
 @given(first=ratios, second=ratios, a=minutes, b=minutes, shift=minutes)
 def test_property_overlap_never_exceeds_sum(first, second, a, b, shift):
-    one = span(a, first)
-    two = span(b, second, offset_minutes=shift)
+    early = span(a, first)
+    late = span(b, second, offset_minutes=shift)
     slo = availability()
 
-    together = share(slo, [one, two], THIRTY_DAYS)
+    together = share(slo, [early, late], THIRTY_DAYS)
 
-    assert together <= share(slo, [one], THIRTY_DAYS) + share(slo, [two], THIRTY_DAYS)
-    assert all(part.error_ratio <= 1 for part in combine([one, two]))
+    assert together <= share(slo, [early], THIRTY_DAYS) + share(
+        slo, [late], THIRTY_DAYS
+    )
+    assert all(part.error_ratio <= 1 for part in combine([early, late]))
 
 
 @given(

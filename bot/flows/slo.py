@@ -60,6 +60,7 @@ def show(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
             session, _history_start(catalog, impact), now, actor.team_id
         )
         has_p0 = any(item.priority == "P0" for item in incident.action_items)
+
     if not impact.services:
         raise UserError(
             f"{impact.reference} names no affected services, so no SLO applies. "
@@ -69,6 +70,7 @@ def show(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
     uncovered = services_without_slo(catalog, impact.services)
     findings = policy_findings(costs, uncovered, has_p0_action=has_p0)
     text = render(runtime, impact, costs, findings)
+
     assert incident.channel_id is not None
     for cost in costs:
         api.upload_file(
@@ -80,6 +82,7 @@ def show(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
                 cost.slo, [*history, impact], cost.window_start, cost.window_end
             ),
         )
+
     post(
         runtime, incident.channel_id, views.Message(text, fit_blocks(paragraphs(text)))
     )

@@ -1,6 +1,6 @@
-"""Error-budget accounts: what one incident cost each SLO, and where each budget stands.
+"""Error-budget accounts: the cost of one incident to each SLO, and each budget's state.
 
-These are the values the Slack reply, the terminal report and the postmortem show.
+The Slack reply, the terminal report and the postmortem show these values.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ OK, BURNING, EXHAUSTED = "ok", "burning", "exhausted"
 
 @dataclass(frozen=True)
 class IncidentCost:
-    """What one incident cost one SLO."""
+    """The cost of one incident to one SLO."""
 
     slo: Slo
     impact: IncidentImpact
@@ -51,7 +51,7 @@ class IncidentCost:
 
 @dataclass(frozen=True)
 class BudgetStatus:
-    """Where one SLO's budget stands over a window."""
+    """The state of one SLO's budget over a window."""
 
     slo: Slo
     window_start: datetime
@@ -101,7 +101,11 @@ def budget_status(
     consumed = share(slo, spans, length)
     remaining = 1 - consumed
     rate = current_burn_rate(slo, spans, min(now, end), BURN_LOOKBACK)
-    status = EXHAUSTED if remaining <= 0 else BURNING if rate > 1 else OK
+    status = OK
+    if remaining <= 0:
+        status = EXHAUSTED
+    elif rate > 1:
+        status = BURNING
     return BudgetStatus(
         slo=slo,
         window_start=start,
@@ -123,8 +127,9 @@ def incident_costs(
 ) -> list[IncidentCost]:
     """Return the cost of `impact` to each SLO of its services.
 
-    `history` holds the other incidents, for the budget left; the window is the one
-    containing the impact's end (for a rolling window, the one ending then).
+    `history` contains the other incidents, which count towards the budget left. The
+    window is the one containing the impact's end (for a rolling window, the one
+    ending then).
     """
     costs = []
     others = [other for other in history if other.reference != impact.reference]

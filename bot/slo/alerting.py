@@ -1,11 +1,11 @@
 """Multi-window, multi-burn-rate alerts: when each would have fired for an incident.
 
-The default rules are those of the Google SRE workbook ("Alerting on SLOs", table of
-recommended parameters) for a 30-day SLO: 2% of the budget in 1 hour (14.4x, checked
-over 1 h and 5 min), 5% in 6 hours (6x, 6 h and 30 min), and 10% in 3 days (1x,
-3 d and 6 h). For other windows the budget shares and alert windows stay and the
-burn rates scale with the window, as Sloth's window sets do. A Sloth AlertWindows
-document for the SLO's period replaces them.
+The default rules are the parameters the Google SRE workbook recommends for a 30-day
+SLO (chapter "Alerting on SLOs"). They page at 2% of the budget in 1 hour (14.4x,
+checked over 1 h and 5 min) and at 5% in 6 hours (6x, over 6 h and 30 min), and open
+a ticket at 10% in 3 days (1x, over 3 d and 6 h). For other windows the budget shares
+and alert windows stay, so the burn rates scale with the window. A Sloth AlertWindows
+document for the SLO's period replaces the defaults.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 The budget is (1 - objective) x window, in time or in requests. Consumption is a
 share of the budget: 1 means the whole budget, more than 1 an overdrawn one. An
-incident is a span with a constant error ratio; with no request counts, traffic is
-taken as even over time, so request-based and time-based shares agree.
+incident is a span with a constant error ratio. Request counts are not known, so
+traffic is taken as even over time, and request-based and time-based shares agree.
 """
 
 from __future__ import annotations
@@ -82,9 +82,10 @@ def clip(span: Span, start: datetime, end: datetime) -> Span | None:
 
 
 def combine(spans: Iterable[Span]) -> list[Span]:
-    """Merge overlapping spans into disjoint ones; ratios add up to at most 1.
+    """Merge overlapping spans into disjoint ones whose ratios add up, capped at 1.
 
-    Two incidents hitting one service at once cannot fail more than every request.
+    The cap is there because two incidents hitting one service at once cannot fail
+    more than every request.
     """
     spans = [span for span in spans if span.start < span.end and span.error_ratio > 0]
     moments = sorted({m for span in spans for m in (span.start, span.end)})

@@ -2,8 +2,8 @@
 
 The x axis is the window, the y axis the remaining budget from 100% at the top to 0%
 (or the lowest overdrawn value). A dashed grey line shows an even burn that spends the
-budget exactly by the window's end; the blue line is the remaining budget, falling
-during each incident; red ticks mark where incidents started.
+budget exactly by the window's end. The blue line is the remaining budget, which falls
+during each incident, and red ticks on the x axis mark where incidents started.
 """
 
 from __future__ import annotations

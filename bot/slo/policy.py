@@ -27,7 +27,7 @@ LATE_DETECTION = "late-detection"
 
 @dataclass(frozen=True)
 class SloFinding:
-    """A policy consequence of an incident; `rule` holds an alert rule to add."""
+    """A policy consequence of an incident, with the alert rule to add in `rule`."""
 
     kind: str
     service: str

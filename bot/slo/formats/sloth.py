@@ -1,8 +1,9 @@
 """Sloth documents: `version: prometheus/v1` service levels, the Kubernetes
 `PrometheusServiceLevel` resource with the same spec, and `AlertWindows`.
 
-Sloth objectives are percentages (`99.9`). The spec has no window of its own, so
-warroom uses Sloth's default SLO period, a rolling 30 days.
+Sloth objectives are percentages (`99.9`). The spec has no window of its own, because
+Sloth sets it when generating rules (`--default-slo-period`, 30d by default), so
+warroom uses a rolling 30 days.
 """
 
 from __future__ import annotations
