@@ -8,7 +8,7 @@ from fractions import Fraction
 from bot.slo import chart
 from bot.slo.budget import Span
 from bot.slo.chart import burndown_png, remaining_curve
-from bot.slo.model import Slo, Window
+from bot.slo.model import BudgetingMethod, Slo, Window
 
 END = datetime(2026, 12, 1, tzinfo=UTC)
 START = END - timedelta(days=30)
@@ -89,3 +89,23 @@ def test_overdrawn_budget_extends_axis():
     assert curve[-1] == 1 - Fraction(25, 18)
     last = column_of(chart.BUDGET, rows, chart.WIDTH - chart.RIGHT - 10)
     assert last == [chart.HEIGHT - chart.BOTTOM - 1]
+
+
+def test_timeslice_curve_counts_finished_slices():
+    slo = Slo(
+        "checkout",
+        "good-minutes",
+        Fraction(999, 1000),
+        Window.rolling_days(30),
+        BudgetingMethod.TIMESLICES,
+        timedelta(minutes=1),
+        Fraction(99, 100),
+    )
+    # 12 bad one-minute slices: 720 s of a 2,592 s budget.
+    incident = Span(
+        START + timedelta(days=10), START + timedelta(days=10, minutes=12), 1
+    )
+
+    curve = remaining_curve(slo, [incident], START, END, 4)
+
+    assert curve == [1, 1, Fraction(2592 - 720, 2592), Fraction(2592 - 720, 2592)]

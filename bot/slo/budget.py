@@ -124,7 +124,14 @@ def share(slo: Slo, spans: Sequence[Span], window: timedelta) -> Fraction:
 def bad_slices(
     spans: Sequence[Span], slice_length: timedelta, slice_target: Fraction
 ) -> int:
-    """Count slices whose good ratio falls below `slice_target`.
+    """Count slices whose good ratio falls below `slice_target`."""
+    return len(bad_slice_indices(spans, slice_length, slice_target))
+
+
+def bad_slice_indices(
+    spans: Sequence[Span], slice_length: timedelta, slice_target: Fraction
+) -> list[int]:
+    """Return the sorted indices of bad slices, slice i starting at i x length.
 
     Slices are aligned to the Unix epoch, as Prometheus aligns steps. A slice's error
     ratio is the time-weighted mean of the spans inside it, so a short burst can leave
@@ -134,18 +141,15 @@ def bad_slices(
     length = seconds(slice_length)
     errors: dict[int, Fraction] = {}
     for span in spans:
-        first = int(seconds(span.start - EPOCH) // length)
-        last = int(-(-seconds(span.end - EPOCH) // length))
-        for index in range(first, last):
+        span_start = seconds(span.start - EPOCH)
+        span_end = seconds(span.end - EPOCH)
+        for index in range(int(span_start // length), int(-(-span_end // length))):
             slice_start = index * length
-            overlap = min(seconds(span.end - EPOCH), slice_start + length) - max(
-                seconds(span.start - EPOCH), slice_start
-            )
+            overlap = min(span_end, slice_start + length) - max(span_start, slice_start)
             if overlap > 0:
-                errors[index] = (
-                    errors.get(index, Fraction(0)) + span.error_ratio * overlap
-                )
-    return sum(1 for total in errors.values() if total / length > limit)
+                added = span.error_ratio * overlap
+                errors[index] = errors.get(index, Fraction(0)) + added
+    return sorted(index for index, total in errors.items() if total / length > limit)
 
 
 def current_burn_rate(

@@ -8,13 +8,23 @@ during each incident, and red ticks on the x axis mark where incidents started.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from fractions import Fraction
 
-from bot.slo.budget import Span, clip, share
+from bot.slo.budget import (
+    EPOCH,
+    Span,
+    bad_slice_indices,
+    clip,
+    combine,
+    seconds,
+    share,
+    time_budget,
+)
 from bot.slo.impact import IncidentImpact
-from bot.slo.model import Slo
+from bot.slo.model import BudgetingMethod, Slo
 from bot.slo.png import Canvas
 
 WIDTH, HEIGHT = 640, 320
@@ -29,14 +39,40 @@ INCIDENT = (214, 39, 40)
 def remaining_curve(
     slo: Slo, spans: Sequence[Span], start: datetime, end: datetime, points: int
 ) -> list[Fraction]:
-    """Return the remaining budget at `points` even steps from start to end."""
+    """Return the remaining budget at `points` even steps from start to end.
+
+    With time slices, a bad slice counts from the moment it ends.
+    """
     length = end - start
+    moments = [start + length * index / (points - 1) for index in range(points)]
+    inside = [s for s in (clip(span, start, end) for span in spans) if s]
+    if slo.method is BudgetingMethod.TIMESLICES:
+        return _slice_curve(slo, inside, moments, length)
     curve = []
-    for index in range(points):
-        moment = start + length * index / (points - 1)
-        used = [s for s in (clip(span, start, moment) for span in spans) if s]
+    for moment in moments:
+        used = [s for s in (clip(span, start, moment) for span in inside) if s]
         curve.append(1 - share(slo, used, length))
     return curve
+
+
+def _slice_curve(
+    slo: Slo, spans: Sequence[Span], moments: Sequence[datetime], length: timedelta
+) -> list[Fraction]:
+    # Bad slices are found once, because finding them per point is slow for long
+    # incidents cut into short slices.
+    assert slo.slice_length is not None and slo.slice_target is not None
+    slice_seconds = seconds(slo.slice_length)
+    bad_ends = [
+        (index + 1) * slice_seconds
+        for index in bad_slice_indices(
+            combine(spans), slo.slice_length, slo.slice_target
+        )
+    ]
+    cost = slice_seconds / time_budget(slo.objective, length)
+    return [
+        1 - bisect.bisect_right(bad_ends, seconds(moment - EPOCH)) * cost
+        for moment in moments
+    ]
 
 
 def burndown_png(
