@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import __version__
+from bot.cli_slo import add_commands as add_slo_commands
 from bot.errors import UserError, WarroomError
 from bot.settings import Settings, settings_from_env
 from bot.store.db import make_engine, upgrade
@@ -74,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         "--team", help="Slack team id, needed when several workspaces are stored"
     )
     tag.set_defaults(run=_tag)
+    add_slo_commands(commands)
 
     check = commands.add_parser(
         "check-config", help="validate the environment and warroom.yaml, then exit"

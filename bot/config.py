@@ -101,6 +101,8 @@ class WarroomConfig:
     # None commits published documents locally without pushing them.
     docs_remote: DocsRemote | None = None
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    # SLO definitions; None means slo.yaml in the docs repository.
+    slo_file: Path | None = None
 
 
 class _Reader:
@@ -223,6 +225,7 @@ TOP_KEYS = {
     "permissions": "who may confirm severity, resolve, reopen, edit and publish",
     "severities": "severity levels and what they mean",
     "services": "the services catalogue",
+    "slo_file": "SLO definitions, relative to this file (default: docs repo slo.yaml)",
     "alerts": "alert webhooks: sources, service mapping and routing rules",
     "docs": "where published postmortems and runbooks are pushed",
 }
@@ -346,6 +349,10 @@ def _read_config(reader: _Reader, data: Any) -> WarroomConfig:
     if "alerts" in values:
         levels = tuple(s.level for s in config.get("severities", DEFAULT_SEVERITIES))
         config["alerts"] = read_alerts(reader, values["alerts"], levels)
+    if "slo_file" in values:
+        hint = "Give the path of slo.yaml, e.g. slo/slo.yaml."
+        name = reader.string(values["slo_file"], "slo_file", hint)
+        config["slo_file"] = reader.path.parent / Path(name).expanduser()
     return WarroomConfig(**config)
 
 

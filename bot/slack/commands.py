@@ -184,6 +184,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "change 4f2a9c1 raised the pool size",
     ),
     _sub(
+        "slo",
+        "slo",
+        "Post what the incident cost each SLO of its services, with burn-down charts.",
+        "slo",
+    ),
+    _sub(
         "postmortem",
         "postmortem [publish [anyway]]",
         "Post the postmortem draft with the review findings, or publish it.",

@@ -18,6 +18,7 @@ from bot.flows import (
     postmortem,
     roles,
     severity,
+    slo,
     status,
     timeline,
 )
@@ -167,6 +168,7 @@ HANDLERS: dict[str, Handler] = {
     "runbook": text_handler(analysis.add_runbook),
     "change": text_handler(analysis.add_change),
     "postmortem": text_handler(postmortem.command),
+    "slo": text_handler(slo.show),
     "actions": blocks_handler(actions.list_items),
     "show": blocks_handler(listing.show),
     **{name: milestone_handler(name) for name in MILESTONES},
