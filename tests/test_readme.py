@@ -39,8 +39,9 @@ def test_environment_variables_documented():
         config.SEVERITY_KEYS,
         config.RESPONDER_KEYS,
         config.SERVICE_KEYS,
+        config.INVESTIGATION_KEYS,
     ],
-    ids=["top", "severity", "responders", "service"],
+    ids=["top", "severity", "responders", "service", "investigation"],
 )
 def test_config_keys_documented(keys):
     for key in keys:
