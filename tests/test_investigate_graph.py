@@ -292,7 +292,11 @@ def test_external_host_known_elsewhere_becomes_edge(tmp_path):
     ("variable", "value", "expected"),
     [
         ("DATABASE_URL", "postgres://u:p@db:5432/app", [("db", True)]),
-        ("BROKERS", "kafka-1:9092,kafka-2:9092", [("kafka-1", True), ("kafka-2", True)]),
+        (
+            "BROKERS",
+            "kafka-1:9092,kafka-2:9092",
+            [("kafka-1", True), ("kafka-2", True)],
+        ),
         ("SQL", "Server=sql;Port=1433;User Id=sa", [("sql", True)]),
         ("PG", "host=pg port=5432 dbname=app", [("pg", True)]),
         ("REDIS_HOST", "redis", [("redis", True)]),

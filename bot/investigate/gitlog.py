@@ -79,7 +79,10 @@ def read_log(
             return LogResult((), (), (f"{repository} has no commits yet.",))
         warnings = list(_shallow_warnings(repo, repository, since))
         try:
-            output = repo.git.log(*_log_arguments(paths, since, until, max_commits))
+            # NOTE: names with a tab, newline or double quote still come out
+            # quoted, so they match no service path.
+            unquoted = repo.git(c="core.quotePath=false")
+            output = unquoted.log(*_log_arguments(paths, since, until, max_commits))
         except git.GitCommandError as error:
             return LogResult((), (), (*warnings, _failure(repository, error)))
         commits = parse_log(output)
@@ -100,6 +103,8 @@ def _log_arguments(
         "--full-history",
         "--diff-merges=first-parent",
         "--name-only",
+        # List every file a commit changed, not only those under `paths`.
+        "--full-diff",
         f"--format={LOG_FORMAT}",
         f"--max-count={max_commits}",
         f"--since={since.astimezone(UTC).isoformat()}",
