@@ -68,7 +68,7 @@ class Service:
 
 @dataclass(frozen=True)
 class Investigation:
-    """Where the service graph, recent changes and runbooks are read from."""
+    """Sources of the service graph, of recent changes and of runbooks."""
 
     # Checkout of the system under investigation; compose and Kubernetes paths are
     # inside it. None means the folder of warroom.yaml.

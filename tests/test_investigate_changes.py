@@ -50,26 +50,32 @@ def shop(tmp_path_factory) -> Path:
     """A repository with dated commits around an impact at 2026-12-04 10:00 UTC."""
     repo = tmp_path_factory.mktemp("shop")
     git(repo, "init", "-q", "-b", "main")
+
     commit(
         repo,
         "Initial import",
         ["services/checkout/app.py", "services/payments/api.py", "docs/README.md"],
         "2026-11-20T09:00:00Z",
     )
+
     commit(
         repo,
         "Tune payments retries",
         ["services/payments/retry.py"],
         "2026-12-01T14:00:00Z",
     )
+
     git(repo, "checkout", "-q", "-b", "pool-size")
+
     commit(
         repo,
         "Raise checkout pool size",
         ["services/checkout/db.py"],
         "2026-12-04T08:00:00Z",
     )
+
     git(repo, "checkout", "-q", "main")
+
     commit(
         repo,
         "Port old payments fix",
@@ -77,19 +83,23 @@ def shop(tmp_path_factory) -> Path:
         "2026-12-02T12:00:00Z",
         author_when="2026-11-10T12:00:00Z",
     )
+
     commit(
         repo,
         "Share the money type",
         ["services/checkout/money.py", "services/payments/money.py", "lib/money.py"],
         "2026-12-02T18:00:00Z",
     )
+
     commit(repo, "Update the guide", ["docs/guide.md"], "2026-12-03T16:00:00Z")
+
     commit(
         repo,
         "Translate the receipt",
         ["services/payments/reçu.txt"],
         "2026-11-30T10:00:00Z",
     )
+
     git(
         repo,
         "merge",
@@ -100,6 +110,7 @@ def shop(tmp_path_factory) -> Path:
         "Merge branch 'pool-size'",
         when="2026-12-04T09:30:00Z",
     )
+
     git(
         repo,
         "tag",
@@ -110,13 +121,16 @@ def shop(tmp_path_factory) -> Path:
         when="2026-12-04T09:35:00Z",
     )
     git(repo, "tag", "v1.4.0")
+
     commit(
         repo,
         "Roll back the pool size",
         ["services/checkout/db.py"],
         "2026-12-04T11:00:00Z",
     )
+
     commit(repo, "Later change", ["services/checkout/app.py"], "2026-12-04T13:00:00Z")
+
     return repo
 
 

@@ -79,6 +79,18 @@ def test_services_text_lists_graph(workspace, capsys):
     assert "frontend\n  -> cartservice  (k8s/frontend.yaml#2: env CART" in output
 
 
+def test_services_empty_graph_explains(tmp_path, monkeypatch, capsys):
+    config = tmp_path / "warroom.yaml"
+    config.write_text("timezone: UTC\n")
+    monkeypatch.setenv("WARROOM_CONFIG", str(config))
+
+    assert main(["services"]) == 2
+
+    message = capsys.readouterr().err
+    assert f"No services found in warroom.yaml or in {tmp_path}." in message
+    assert "--repo" in message
+
+
 def test_services_failing_shows_blast_radius(workspace, capsys):
     assert main(["services", "--failing", "payments"]) == 0
 

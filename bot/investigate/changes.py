@@ -43,7 +43,7 @@ class Change:
     commit: str
     author: str
     author_email: str
-    when: datetime  # the committer or author date, as the report says
+    when: datetime  # the committer or author date, per ChangeReport.date_field
     subject: str
     files: tuple[str, ...]
     services: tuple[str, ...]

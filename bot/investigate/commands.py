@@ -75,6 +75,12 @@ def add_commands(commands: Any) -> None:
 def run_services(settings: Settings, args: argparse.Namespace) -> int:
     sources = resolve_sources(settings.config, settings.config_path, args.repo)
     graph = load_service_graph(settings.config, sources)
+    if not graph.services:
+        raise UserError(
+            f"No services found in warroom.yaml or in {sources.repository}. Add a "
+            "services catalogue, point --repo at a checkout with a compose file, or "
+            "set investigation.kubernetes."
+        )
     radius = blast_radius(graph, args.failing) if args.failing else None
     if args.format == "text":
         text = format_graph(graph) if radius is None else format_blast_radius(radius)
@@ -102,11 +108,13 @@ def run_changes(settings: Settings, args: argparse.Namespace) -> int:
     config = settings.config
     sources = resolve_sources(config, settings.config_path, args.repo)
     graph = load_service_graph(config, sources)
+
     if args.service not in graph.services:
         known = ", ".join(sorted(graph.services)) or "none"
         raise UserError(
             f'"{args.service}" is not a known service. Known services: {known}.'
         )
+
     now = datetime.now(UTC)
     zone = ZoneInfo(config.timezone)
     until = parse_time(args.until, "--until", now, zone)
@@ -116,6 +124,7 @@ def run_changes(settings: Settings, args: argparse.Namespace) -> int:
         else until
     )
     since = parse_time(args.since, "--since", now, zone) if args.since else None
+
     report = find_changes(
         config,
         sources,
@@ -126,6 +135,7 @@ def run_changes(settings: Settings, args: argparse.Namespace) -> int:
         since=since,
         failing=args.service,
     )
+
     sys.stdout.write(format_changes(report, suspects(graph, [args.service])))
     for warning in report.warnings:
         print(f"warroom: {warning}", file=sys.stderr)

@@ -16,7 +16,7 @@ from bot.investigate.errors import InvestigationError
 
 @dataclass(frozen=True)
 class Evidence:
-    """Where a dependency was found: the source kind, the file and what it says."""
+    """Origin of a dependency: the source kind, the file and the setting found there."""
 
     source: str  # "catalogue", "compose", "kubernetes" or "istio"
     location: str  # file, or file:document for multi-document YAML
@@ -43,7 +43,7 @@ class ExternalDependency:
 
 @dataclass(frozen=True)
 class Discovery:
-    """What one source found, before it is merged into a graph.
+    """Services, aliases and dependencies found by one source, before merging.
 
     `aliases` maps each service to the other names that reach it: a compose
     container_name or network alias, or a Kubernetes Service in front of a workload.
@@ -94,8 +94,8 @@ class BlastRadius:
 def merge_discoveries(discoveries: Iterable[Discovery]) -> ServiceGraph:
     """Merge sources into one graph, the most trusted source first.
 
-    A name that an earlier source knows, directly or as an alias, keeps that source's
-    name, so a Kubernetes Service called `cart` in front of the Deployment
+    A name that an earlier source registered, directly or as an alias, keeps that
+    source's name, so a Kubernetes Service called `cart` in front of the Deployment
     `cartservice` becomes the catalogue's `cart` when the catalogue lists `cart`.
     Self-edges are dropped, and evidence for the same edge is collected.
     """
@@ -119,7 +119,7 @@ def merge_discoveries(discoveries: Iterable[Discovery]) -> ServiceGraph:
             key = (resolve(edge.source, renamed), resolve(edge.target, renamed))
             edges.setdefault(key, []).extend(edge.evidence)
         for external in discovery.externals:
-            # A host one source cannot place may be a service another source knows.
+            # A host that one source cannot place may be a service another source lists.
             key = (resolve(external.service, renamed), external.host)
             if external.host in canonical:
                 key = (key[0], canonical[external.host])

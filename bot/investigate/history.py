@@ -157,16 +157,16 @@ def suggest_past_incidents(
     before index rows. References in `exclude`, such as the current incident, are
     left out. Ties go to the newer incident.
     """
-    wanted = {service.lower() for service in services}
+    requested = {service.lower() for service in services}
     seen = set(exclude)
     matches = []
     for incident in candidates:
         if incident.reference in seen:
             continue
         seen.add(incident.reference)
-        shared = tuple(s for s in incident.services if s.lower() in wanted)
+        shared = tuple(s for s in incident.services if s.lower() in requested)
         title_words = set(words(incident.title))
-        named = [s for s in wanted if set(words(s)) <= title_words and words(s)]
+        named = [s for s in requested if set(words(s)) <= title_words and words(s)]
         score = SHARED_SERVICE_POINTS * len(shared) + TITLE_POINTS * len(named)
         if score:
             matches.append(PastIncidentMatch(incident, score, shared))

@@ -32,8 +32,9 @@ KUBERNETES_DOMAIN = ("svc", "cluster", "local")
 @dataclass(frozen=True)
 class HostReference:
     host: str
-    # True when the value's shape (URL, host:port, connection string, *_HOST
-    # variable) says it is a host; a bare word is only a host if it is a service name.
+    # True when the shape of the value (URL, host:port, connection string, *_HOST
+    # variable) marks it as a host. A bare word is a host only if a service has
+    # that name.
     certain: bool
 
 

@@ -268,9 +268,10 @@ def _selected(
 ) -> list[_Workload]:
     if not isinstance(selector, dict) or not selector:
         return []
-    wanted = {str(k): str(v) for k, v in selector.items()}
+    required_labels = {str(k): str(v) for k, v in selector.items()}
     return [
         workload
         for workload in workloads
-        if workload.namespace == namespace and wanted.items() <= workload.labels.items()
+        if workload.namespace == namespace
+        and required_labels.items() <= workload.labels.items()
     ]

@@ -56,8 +56,8 @@ def _distance_lines(found: tuple[tuple[str, int], ...]) -> list[str]:
         return ["  none found"]
     lines = []
     for name, distance in found:
-        how = "directly" if distance == 1 else f"{distance} hops away"
-        lines.append(f"  {name} ({how})")
+        reach = "directly" if distance == 1 else f"{distance} hops away"
+        lines.append(f"  {name} ({reach})")
     return lines
 
 
