@@ -6,7 +6,12 @@ import pytest
 
 from bot.config import Service
 from bot.investigate.catalogue import read_catalogue
-from bot.investigate.compose import default_compose_files, read_compose, substitute
+from bot.investigate.compose import (
+    default_compose_files,
+    read_compose,
+    read_env_file,
+    substitute,
+)
 from bot.investigate.errors import InvestigationError
 from bot.investigate.graph import blast_radius, merge_discoveries
 from bot.investigate.hosts import find_hosts, resolve_host
@@ -139,6 +144,27 @@ def test_compose_environment_overrides_env_file(tmp_path):
     )
 
     assert {(e.source, e.target) for e in found.edges} == {("web", "from-shell")}
+
+
+def test_env_file_forms_read():
+    values = read_env_file(COMPOSE / ".env", {})
+
+    assert values == {
+        "DB_HOST": "db",
+        "PAYMENTS_HOST": "payments",  # the comment after the value is dropped
+        "DB_PASSWORD": "s3cr3t$not-a-variable",  # single quotes: no substitution
+    }
+
+
+def test_missing_env_file_warns(tmp_path, caplog):
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    env_file: [web.env]\n"
+    )
+
+    found = read_compose([tmp_path / "compose.yaml"], tmp_path)
+
+    assert found.services == ("web",)
+    assert "compose.yaml: env_file web.env does not exist" in caplog.text
 
 
 def test_compose_unknown_dependency_is_skipped(tmp_path):

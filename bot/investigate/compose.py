@@ -93,11 +93,15 @@ def _load_compose(path: Path) -> Any:
 
 def _services_of(data: Any, location: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise InvestigationError(f"{location}: expected a mapping at the top level.")
+        raise InvestigationError(
+            f"{location}: expected a mapping at the top level. A compose file "
+            "starts with `services:`."
+        )
     services = data.get("services") or {}
     if not isinstance(services, dict):
         raise InvestigationError(
-            f"{location}: services: expected a mapping of service names."
+            f"{location}: services: expected a mapping from service names to "
+            "their settings."
         )
     for name, spec in services.items():
         if spec is not None and not isinstance(spec, dict):
@@ -111,8 +115,11 @@ def _merge_service(
     merged: _Service, spec: dict[str, Any], folder: Path, location: str, root: Path
 ) -> None:
     for env_file in _env_files(spec.get("env_file")):
-        values = read_env_file(folder / env_file, {}, required=False)
         env_location = describe(folder / env_file, root)
+        if not (folder / env_file).is_file():
+            # docker compose rejects a missing env_file unless it is marked optional.
+            log.warning("%s: env_file %s does not exist", location, env_location)
+        values = read_env_file(folder / env_file, {})
         for key, value in values.items():
             merged.environment[key] = (value, env_location)
     for key, value in _environment(spec.get("environment")).items():
@@ -255,17 +262,13 @@ def _dependencies(
     return edges, externals
 
 
-def read_env_file(
-    path: Path, variables: Mapping[str, str], *, required: bool = False
-) -> dict[str, str]:
-    """Return the variables of a `.env` file; a missing optional file gives none.
+def read_env_file(path: Path, variables: Mapping[str, str]) -> dict[str, str]:
+    """Return the variables of a `.env` file, or none when the file is missing.
 
     Lines are `KEY=value` or `export KEY=value`; `#` starts a comment, quotes are
     removed, and `${VAR}` in unquoted and double-quoted values refers to earlier lines.
     """
     if not path.is_file():
-        if required:
-            raise InvestigationError(f"{path} does not exist.")
         return {}
     values: dict[str, str] = {}
     for number, line in enumerate(read_text(path).splitlines(), start=1):
@@ -305,10 +308,11 @@ def _interpolate(data: Any, variables: Mapping[str, str], location: str) -> Any:
 def substitute(text: str, variables: Mapping[str, str], location: str) -> str:
     """Replace `$VAR`, `${VAR}`, `${VAR:-default}` and the other compose forms.
 
-    NOTE: a default that itself contains `${...}` is not supported and comes out
-    garbled, because the pattern stops at the first closing brace.
     A variable that is unset, or required (`${VAR:?message}`) and unset, becomes an
     empty string with a warning, so one missing value does not hide the whole graph.
+
+    NOTE: a default that itself contains `${...}` comes out garbled, because the
+    pattern stops at the first closing brace.
     """
 
     def replace(match: re.Match[str]) -> str:
