@@ -1,5 +1,6 @@
 """Runbooks found in Markdown folders and matched to services, alerts and failures."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,16 @@ DOCS = Path(__file__).parent / "fixtures" / "investigate" / "docs"
 
 
 @pytest.fixture(scope="module")
-def scan():
-    return find_runbooks([DOCS])
+def scan(tmp_path_factory):
+    """Scan the fixture folders plus a Latin-1 runbook written here.
+
+    The Latin-1 file is not committed because `ruff format` rejects non-UTF-8 files.
+    """
+    root = tmp_path_factory.mktemp("docs")
+    shutil.copytree(DOCS, root, dirs_exist_ok=True)
+    latin1 = "# Café réseau\n\nLatin-1 bytes, not UTF-8.\n".encode("latin-1")
+    (root / "docs" / "runbooks" / "latin1.md").write_bytes(latin1)
+    return find_runbooks([root])
 
 
 def paths_of(matches):

@@ -58,6 +58,8 @@ class Discovery:
 
 @dataclass(frozen=True)
 class ServiceGraph:
+    """Services, the dependencies between them and the external hosts they call."""
+
     services: tuple[str, ...]
     edges: tuple[Edge, ...]
     externals: tuple[ExternalDependency, ...]

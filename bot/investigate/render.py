@@ -18,7 +18,10 @@ DEPENDENCY_COLOUR = "#b9d7f0"
 
 def format_graph(graph: ServiceGraph) -> str:
     """Return one line per service with what it calls and the evidence."""
-    lines = [f"{len(graph.services)} services, {len(graph.edges)} dependencies"]
+    lines = [
+        f"{_count(len(graph.services), 'service')}, "
+        f"{_count(len(graph.edges), 'dependency', 'dependencies')}"
+    ]
     for service in sorted(graph.services):
         lines.append("")
         lines.append(service)
@@ -31,6 +34,11 @@ def format_graph(graph: ServiceGraph) -> str:
                 sources = ", ".join(_evidence_text(e) for e in external.evidence)
                 lines.append(f"  -> {external.host} [external]  ({sources})")
     return "\n".join(lines) + "\n"
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    word = singular if number == 1 else plural or f"{singular}s"
+    return f"{number} {word}"
 
 
 def _evidence_text(evidence: Evidence) -> str:
