@@ -11,6 +11,7 @@ from typing import Any
 from bot import __version__
 from bot.cli_slo import add_commands as add_slo_commands
 from bot.errors import UserError, WarroomError
+from bot.investigate.commands import add_commands as add_investigation_commands
 from bot.settings import Settings, settings_from_env
 from bot.store.db import make_engine, upgrade
 
@@ -81,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
         "check-config", help="validate the environment and warroom.yaml, then exit"
     )
     check.set_defaults(run=_check_config)
+    add_investigation_commands(commands)
     return parser
 
 

@@ -77,6 +77,21 @@ class DocsRemote:
 
 
 @dataclass(frozen=True)
+class Investigation:
+    """Sources of the service graph, of recent changes and of runbooks."""
+
+    # Checkout of the system under investigation; compose and Kubernetes paths are
+    # inside it. None means the folder of warroom.yaml.
+    repository: str | None = None
+    compose_files: tuple[str, ...] = ()  # empty: compose.yaml and the like, if any
+    kubernetes: tuple[str, ...] = ()  # manifest files or folders
+    lookback: timedelta = timedelta(days=7)
+    change_date: str = "committer"  # or "author"
+    deploy_tag_pattern: str = "deploy*"  # glob, as `git tag --list` takes
+    runbook_dirs: tuple[str, ...] = ("docs/runbooks", "runbooks")
+
+
+@dataclass(frozen=True)
 class WarroomConfig:
     timezone: str = "UTC"
     channel_name_pattern: str = DEFAULT_CHANNEL_PATTERN
@@ -103,6 +118,7 @@ class WarroomConfig:
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     # SLO definitions; None means slo.yaml in the docs repository.
     slo_file: Path | None = None
+    investigation: Investigation = field(default_factory=Investigation)
 
 
 class _Reader:
@@ -228,6 +244,7 @@ TOP_KEYS = {
     "slo_file": "SLO definitions, relative to this file (default: docs repo slo.yaml)",
     "alerts": "alert webhooks: sources, service mapping and routing rules",
     "docs": "where published postmortems and runbooks are pushed",
+    "investigation": "sources of the service graph, recent changes and runbooks",
 }
 DOCS_KEYS = {
     "remote": "git remote of WARROOM_DOCS_REPO to push to, e.g. origin",
@@ -245,6 +262,15 @@ SERVICE_KEYS = {
     "repository": "path of the git checkout holding the service's code",
     "paths": "paths inside the repository that belong to the service",
     "depends_on": "names of services this one calls",
+}
+INVESTIGATION_KEYS = {
+    "repository": "checkout of the system; compose and Kubernetes paths are inside",
+    "compose_files": "docker-compose files, merged in order",
+    "kubernetes": "Kubernetes manifest files or folders",
+    "lookback": "how far before the impact start to look for changes",
+    "change_date": "committer or author: which commit date places a change",
+    "deploy_tag_pattern": "glob of the git tags that mark deploys",
+    "runbook_dirs": "folders of Markdown runbooks",
 }
 
 
@@ -353,6 +379,8 @@ def _read_config(reader: _Reader, data: Any) -> WarroomConfig:
         hint = "Give the path of slo.yaml, e.g. slo/slo.yaml."
         name = reader.string(values["slo_file"], "slo_file", hint)
         config["slo_file"] = reader.path.parent / Path(name).expanduser()
+    if "investigation" in values:
+        config["investigation"] = _read_investigation(reader, values["investigation"])
     return WarroomConfig(**config)
 
 
@@ -580,3 +608,32 @@ def _service_reader(reader: _Reader) -> Callable[[Any, str], Service]:
         )
 
     return read
+
+
+def _read_investigation(reader: _Reader, value: Any) -> Investigation:
+    where = "investigation"
+    values = reader.mapping(value, where, INVESTIGATION_KEYS)
+    settings: dict[str, Any] = {}
+    if "repository" in values:
+        key = _join(where, "repository")
+        settings["repository"] = reader.string(values["repository"], key)
+    for key in ("compose_files", "kubernetes", "runbook_dirs"):
+        if key in values:
+            settings[key] = reader.strings(values[key], _join(where, key))
+    if "lookback" in values:
+        key = _join(where, "lookback")
+        settings["lookback"] = _read_duration(reader, values["lookback"], key)
+    if "change_date" in values:
+        key = _join(where, "change_date")
+        choice = reader.string(values["change_date"], key)
+        if choice not in ("committer", "author"):
+            problem = f'"{choice}" is not a commit date'
+            raise reader.fail(key, problem, "Use committer or author.")
+        settings["change_date"] = choice
+    if "deploy_tag_pattern" in values:
+        key = _join(where, "deploy_tag_pattern")
+        hint = 'Use a glob such as "deploy-*" or "release/*".'
+        settings["deploy_tag_pattern"] = reader.string(
+            values["deploy_tag_pattern"], key, hint
+        )
+    return Investigation(**settings)

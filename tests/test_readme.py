@@ -40,8 +40,9 @@ def test_environment_variables_documented():
         config.RESPONDER_KEYS,
         config.SERVICE_KEYS,
         config.DOCS_KEYS,
+        config.INVESTIGATION_KEYS,
     ],
-    ids=["top", "severity", "responders", "service", "docs"],
+    ids=["top", "severity", "responders", "service", "docs", "investigation"],
 )
 def test_config_keys_documented(keys):
     for key in keys:
