@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.metrics import CallbackGauge, LabelValues, Metrics
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.api import UserDirectory
@@ -20,6 +23,7 @@ from bot.slack.authorize import make_authorize
 from bot.slack.client import build_client
 from bot.slack.listeners import register_all
 from bot.store.db import make_engine, make_session_factory
+from bot.store.incidents import count_open_by_severity
 from bot.templating import make_environment
 from bot.web import SLACK_EVENTS_PATH, WebApp
 
@@ -76,16 +80,20 @@ def _bolt_logger() -> logging.Logger:
 def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
     """Build warroom for `settings`; no network call is made here."""
     engine = engine or make_engine(settings.database_url)
-    client = build_client(settings.slack_bot_token, settings.slack_api_url)
+    metrics = Metrics.create()
+    client = build_client(settings.slack_bot_token, settings.slack_api_url, metrics)
     work = ThreadPoolExecutor(max_workers=WORK_THREADS, thread_name_prefix="work")
+    sessions = make_session_factory(engine)
+    metrics.registry.register(_open_incidents_gauge(sessions))
     runtime = Runtime(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
+        sessions=sessions,
         templates=make_environment(settings.templates_dir),
         client=client,
         users=UserDirectory(client),
         work=work,
+        metrics=metrics,
     )
     executor = ThreadPoolExecutor(
         max_workers=LISTENER_THREADS, thread_name_prefix="listener"
@@ -103,7 +111,26 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
     )
     register_all(bolt, runtime)
     slack_wsgi = None if settings.socket_mode else SlackRequestHandler(bolt)
-    web = WebApp(slack_wsgi, engine, settings.slack_signing_secret)
+    web = WebApp(slack_wsgi, engine, settings.slack_signing_secret, metrics=metrics)
     mode = "Socket Mode" if settings.socket_mode else f"HTTP at {SLACK_EVENTS_PATH}"
     log.info("app built for %s", mode)
     return Warroom(bolt=bolt, web=web, runtime=runtime, executor=executor, work=work)
+
+
+def _open_incidents_gauge(sessions: sessionmaker[Session]) -> CallbackGauge:
+    def read() -> dict[LabelValues, float]:
+        with sessions() as session:
+            counts = count_open_by_severity(session)
+        return {
+            ("unset" if severity is None else str(severity),): count
+            for severity, count in counts.items()
+        }
+
+    return CallbackGauge(
+        "warroom_open_incidents",
+        "Incidents not yet resolved, by severity level, read from the database "
+        "at each scrape; every replica reports the same totals.",
+        ["severity"],
+        read,
+        errors=(SQLAlchemyError,),
+    )

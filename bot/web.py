@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 
+from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from bot.metrics import Metrics
 from bot.store.db import is_reachable
 
 log = logging.getLogger(__name__)
@@ -25,12 +27,13 @@ if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 SLACK_EVENTS_PATH = "/slack/events"
+METRICS_PATH = "/metrics"
 
 Route = Callable[["WSGIEnvironment"], tuple[int, dict[str, Any]]]
 
 
 class WebApp:
-    """Routes `POST /slack/events` to Bolt and serves `/healthz` and `/readyz`."""
+    """Routes `POST /slack/events` to Bolt; serves `/healthz`, `/readyz`, `/metrics`."""
 
     def __init__(
         self,
@@ -38,9 +41,11 @@ class WebApp:
         engine: Engine,
         signing_secret: str = "",
         ready_checks: Iterable[Callable[[], str | None]] = (),
+        metrics: Metrics | None = None,
     ) -> None:
         self.slack = slack
         self.engine = engine
+        self.metrics = metrics or Metrics.create()
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.ready_checks = list(ready_checks)
         self.routes: dict[tuple[str, str], Route] = {
@@ -57,6 +62,10 @@ class WebApp:
             if method != "POST":
                 return _json(start_response, 405, {"error": "use POST"})
             return self.slack_request(environ, start_response)
+        if path == METRICS_PATH:
+            if method not in ("GET", "HEAD"):
+                return _json(start_response, 405, {"error": f"{method} not allowed"})
+            return self.serve_metrics(start_response)
         route = self.routes.get(("GET" if method == "HEAD" else method, path))
         if route is None:
             known_paths = {route_path for _, route_path in self.routes}
@@ -71,6 +80,7 @@ class WebApp:
     ) -> Iterable[bytes]:
         """Check size and signature here, so Bolt only receives verified requests."""
         assert self.slack is not None
+        started = time.perf_counter()
         body = _read_body(environ)
         if body is None:
             return _json(start_response, 413, {"error": "request body too large"})
@@ -80,7 +90,19 @@ class WebApp:
             return _json(start_response, 401, {"error": "invalid request signature"})
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
-        return self.slack(environ, start_response)
+        # Bolt returns once the listener acknowledged, so this times the ack.
+        response = self.slack(environ, start_response)
+        self.metrics.ack_seconds.observe(time.perf_counter() - started)
+        return response
+
+    def serve_metrics(self, start_response: StartResponse) -> list[bytes]:
+        payload = self.metrics.registry.render().encode()
+        headers = [
+            ("Content-Type", METRICS_CONTENT_TYPE),
+            ("Content-Length", str(len(payload))),
+        ]
+        start_response("200 OK", headers)
+        return [payload]
 
     def signature_problem(self, environ: WSGIEnvironment, body: bytes) -> str | None:
         if self.verifier is None:

@@ -153,7 +153,9 @@ def settle(
 ) -> bool:
     """Record the outcome of a send: sent, or released for a later retry."""
     if error is None:
+        runtime.metrics.reminders.inc(kind=reminder.kind, outcome="sent")
         return finish(runtime, reminder.id, worker, now)
+    runtime.metrics.reminders.inc(kind=reminder.kind, outcome="failed")
     log.warning("reminder %s not sent: %s; will retry", reminder.id, error)
     with transaction(runtime.sessions) as session:
         stored = session.get(Reminder, reminder.id)

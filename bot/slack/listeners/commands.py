@@ -23,6 +23,7 @@ from bot.flows import (
 from bot.flows.base import Actor, Reply, ReplyBlocks, require_incident
 from bot.flows.declare import DeclareRequest, declare
 from bot.incidents.lifecycle import MILESTONES
+from bot.metrics import REJECTED, counting
 from bot.runtime import Runtime
 from bot.slack import views
 from bot.slack.blocks import (
@@ -191,10 +192,12 @@ def dispatch(
 ) -> None:
     subcommand = find_subcommand(request.subcommand)
     if subcommand is None:
+        runtime.metrics.commands.inc(command="unknown", outcome=REJECTED)
         template = runtime.templates.get_template("slack/unknown_command.md.j2")
         closest = closest_subcommand(request.subcommand)
         shown = escape_mrkdwn(request.subcommand[:NAME_SHOWN]).replace("`", "'")
         text = template.render(command=COMMAND, name=shown, closest=closest)
         replier(respond)(text)
         return
-    HANDLERS[subcommand.name](runtime, request, actor, respond)
+    with counting(runtime.metrics.commands, command=subcommand.name):
+        HANDLERS[subcommand.name](runtime, request, actor, respond)
