@@ -6,7 +6,6 @@ Nothing here runs at import time; `create_app` is called by the entry point or a
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -15,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.logs import ContextExecutor
 from bot.metrics import CallbackGauge, LabelValues, Metrics
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -45,8 +45,8 @@ class Warroom:
     bolt: App
     web: WebApp
     runtime: Runtime
-    executor: ThreadPoolExecutor
-    work: ThreadPoolExecutor
+    executor: ContextExecutor
+    work: ContextExecutor
 
     def drain(self) -> None:
         """Wait for running listeners and the work they queued, then stop both pools."""
@@ -82,7 +82,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
     engine = engine or make_engine(settings.database_url)
     metrics = Metrics.create()
     client = build_client(settings.slack_bot_token, settings.slack_api_url, metrics)
-    work = ThreadPoolExecutor(max_workers=WORK_THREADS, thread_name_prefix="work")
+    work = ContextExecutor(max_workers=WORK_THREADS, thread_name_prefix="work")
     sessions = make_session_factory(engine)
     metrics.registry.register(_open_incidents_gauge(sessions))
     runtime = Runtime(
@@ -95,7 +95,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
         work=work,
         metrics=metrics,
     )
-    executor = ThreadPoolExecutor(
+    executor = ContextExecutor(
         max_workers=LISTENER_THREADS, thread_name_prefix="listener"
     )
     bolt = App(

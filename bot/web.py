@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import io
 import json
 import logging
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 
+from bot.logs import bind_ids, new_request_id
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import Metrics
 from bot.store.db import is_reachable
@@ -90,10 +92,19 @@ class WebApp:
             return _json(start_response, 401, {"error": "invalid request signature"})
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
-        # Bolt returns once the listener acknowledged, so this times the ack.
-        response = self.slack(environ, start_response)
+        # Bolt returns once the listener acknowledged, so this times the ack. The ids
+        # bound while Bolt handles the request stay in this copied context.
+        context = contextvars.copy_context()
+        response = context.run(self.call_bolt, environ, start_response)
         self.metrics.ack_seconds.observe(time.perf_counter() - started)
         return response
+
+    def call_bolt(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        assert self.slack is not None
+        bind_ids(request_id=new_request_id())
+        return self.slack(environ, start_response)
 
     def serve_metrics(self, start_response: StartResponse) -> list[bytes]:
         payload = self.metrics.registry.render().encode()

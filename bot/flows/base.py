@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import UserError
 from bot.incidents.naming import parse_incident_reference
+from bot.logs import bind_ids
 from bot.runtime import Runtime
 from bot.slack import api, views
 from bot.store import incidents
@@ -53,6 +54,7 @@ def require_incident(session: Session, actor: Actor, *, lock: bool = False) -> I
     incident = incidents.find_by_channel(session, actor.team_id, actor.channel_id)
     if incident is None:
         raise UserError(NOT_IN_INCIDENT)
+    bind_ids(incident_id=incident.id)
     return incidents.lock_incident(session, incident.id) if lock else incident
 
 
@@ -70,6 +72,7 @@ def find_incident(session: Session, actor: Actor, reference: str) -> Incident:
         raise UserError(
             f"INC-{number} is private. Run the command in its channel to see it."
         )
+    bind_ids(incident_id=incident.id)
     return incident
 
 

@@ -13,6 +13,7 @@ from bot.errors import SlackCallError, UserError
 from bot.flows import severity
 from bot.flows.base import Actor, Reply, post, utc_now
 from bot.incidents.naming import channel_name, incident_reference
+from bot.logs import bind_ids
 from bot.runtime import Runtime
 from bot.slack import api, views
 from bot.store import incidents
@@ -57,6 +58,7 @@ def declare(
             private=request.private,
             services=request.services,
         )
+    bind_ids(incident_id=incident.id)
     log.info(
         "declared %s (incident %s) in team %s",
         incident_reference(incident.number),

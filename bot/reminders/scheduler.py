@@ -11,6 +11,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.flows.archive import archive_due_channels
 from bot.flows.base import utc_now
+from bot.logs import run_in_new_context
 from bot.reminders.runner import tick
 from bot.runtime import Runtime
 
@@ -29,7 +30,8 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
     worker = worker_name()
     scheduler.add_job(
-        lambda: tick(runtime, utc_now(), worker),
+        # Each run starts without log ids, so those one reminder binds end with it.
+        lambda: run_in_new_context(lambda: tick(runtime, utc_now(), worker)),
         "interval",
         seconds=REMINDER_INTERVAL_SECONDS,
         id="reminders",
@@ -41,7 +43,9 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     )
     if runtime.settings.config.archive_channel_after is not None:
         scheduler.add_job(
-            lambda: archive_due_channels(runtime, utc_now()),
+            lambda: run_in_new_context(
+                lambda: archive_due_channels(runtime, utc_now())
+            ),
             "interval",
             seconds=SWEEP_INTERVAL_SECONDS,
             id="archive-channels",

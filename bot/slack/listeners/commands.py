@@ -45,7 +45,7 @@ from bot.slack.modals import action_modal, declare_modal
 
 log = logging.getLogger(__name__)
 
-# Mistyped subcommands are echoed and logged up to this many characters.
+# Mistyped subcommands are echoed back up to this many characters.
 NAME_SHOWN = 40
 
 Handler = Callable[[Runtime, CommandRequest, Actor, Respond], None]
@@ -171,10 +171,12 @@ def register(app: App, runtime: Runtime) -> None:
             user_id=command["user_id"],
             trigger_id=command.get("trigger_id"),
         )
+        known = find_subcommand(request.subcommand)
         log.info(
             "command %s %s from %s in %s/%s",
             COMMAND,
-            request.subcommand[:NAME_SHOWN],
+            # A mistyped name is what the person typed, so it is not logged.
+            known.name if known else "(unknown subcommand)",
             request.user_id,
             request.team_id,
             request.channel_id,
