@@ -83,7 +83,8 @@ def declare(
     return incident.id
 
 
-def open_channel(runtime: Runtime, incident: Incident) -> str:
+def channel_names(runtime: Runtime, incident: Incident) -> Callable[[int], str]:
+    """Return the function naming the incident's channel at each attempt."""
     pattern = runtime.settings.config.channel_name_pattern
 
     def name(attempt: int) -> str:
@@ -95,6 +96,11 @@ def open_channel(runtime: Runtime, incident: Incident) -> str:
             attempt=attempt,
         )
 
+    return name
+
+
+def open_channel(runtime: Runtime, incident: Incident) -> str:
+    name = channel_names(runtime, incident)
     channel_id, _ = api.create_channel(runtime.client, name, private=incident.private)
     with transaction(runtime.sessions) as session:
         stored = incidents.lock_incident(session, incident.id)
