@@ -3,9 +3,9 @@
 Declaring stores the incident first and creates its channel afterwards, so a process
 killed in between leaves an incident without a channel. Each process looks for such
 incidents at start-up and every minute after. It creates the missing channel, sets
-it up as declaring does and tells the commander by direct message. When Slack rejects
+it up as declaring does and sends the commander a direct message. When Slack rejects
 the channel for good, the incident is marked on its timeline instead and the
-commander is told why.
+commander gets a direct message saying why.
 """
 
 from __future__ import annotations
@@ -95,8 +95,9 @@ def repair(runtime: Runtime, incident_id: int, now: datetime) -> bool:
 def create_missing_channel(runtime: Runtime, incident_id: int) -> Incident | None:
     """Create the channel under a row lock; return None if another process has it.
 
-    On PostgreSQL the lock skips rows another replica is repairing. SQLite has one
-    process, and the transaction holds its write lock for the Slack call.
+    On PostgreSQL the lock skips rows another replica is repairing. On SQLite the
+    transaction holds the database's write lock, so other writers wait for the Slack
+    call.
     """
     with transaction(runtime.sessions) as session:
         statement = (
@@ -119,7 +120,7 @@ def create_missing_channel(runtime: Runtime, incident_id: int) -> Incident | Non
 def mark_missing(
     runtime: Runtime, incident_id: int, reason: str, now: datetime
 ) -> None:
-    """Record on the timeline that no channel could be created, and say so once."""
+    """Mark on the timeline that the incident has no channel; tell the commander."""
     log.warning("incident %s: Slack rejected its missing channel", incident_id)
     with transaction(runtime.sessions) as session:
         incident = incidents.lock_incident(session, incident_id)
