@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import logging
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.flows.alerts.intake import AlertIntake
 from bot.flows.alerts.posts import GroupRefresher
+from bot.logs import ContextExecutor
+from bot.metrics import CallbackGauge, LabelValues, Metrics
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.api import UserDirectory
@@ -24,6 +27,7 @@ from bot.slack.client import build_client
 from bot.slack.listeners import alerts as alert_listeners
 from bot.slack.listeners import register_all
 from bot.store.db import make_engine, make_session_factory
+from bot.store.incidents import count_open_by_severity
 from bot.templating import make_environment
 from bot.web import SLACK_EVENTS_PATH, WebApp
 
@@ -45,8 +49,8 @@ class Warroom:
     bolt: App
     web: WebApp
     runtime: Runtime
-    executor: ThreadPoolExecutor
-    work: ThreadPoolExecutor
+    executor: ContextExecutor
+    work: ContextExecutor
     alerts: AlertIntake
 
     def drain(self) -> None:
@@ -81,18 +85,22 @@ def _bolt_logger() -> logging.Logger:
 def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
     """Build warroom for `settings`; no network call is made here."""
     engine = engine or make_engine(settings.database_url)
-    client = build_client(settings.slack_bot_token, settings.slack_api_url)
-    work = ThreadPoolExecutor(max_workers=WORK_THREADS, thread_name_prefix="work")
+    metrics = Metrics.create()
+    client = build_client(settings.slack_bot_token, settings.slack_api_url, metrics)
+    work = ContextExecutor(max_workers=WORK_THREADS, thread_name_prefix="work")
+    sessions = make_session_factory(engine)
+    metrics.registry.register(_open_incidents_gauge(sessions))
     runtime = Runtime(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
+        sessions=sessions,
         templates=make_environment(settings.templates_dir),
         client=client,
         users=UserDirectory(client),
         work=work,
+        metrics=metrics,
     )
-    executor = ThreadPoolExecutor(
+    executor = ContextExecutor(
         max_workers=LISTENER_THREADS, thread_name_prefix="listener"
     )
     bolt = App(
@@ -117,6 +125,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
         engine,
         settings.slack_signing_secret,
         alerts=intake.respond,
+        metrics=metrics,
     )
     mode = "Socket Mode" if settings.socket_mode else f"HTTP at {SLACK_EVENTS_PATH}"
     log.info("app built for %s", mode)
@@ -127,4 +136,23 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> Warroom:
         executor=executor,
         work=work,
         alerts=intake,
+    )
+
+
+def _open_incidents_gauge(sessions: sessionmaker[Session]) -> CallbackGauge:
+    def read() -> dict[LabelValues, float]:
+        with sessions() as session:
+            counts = count_open_by_severity(session)
+        return {
+            ("unset" if severity is None else str(severity),): count
+            for severity, count in counts.items()
+        }
+
+    return CallbackGauge(
+        "warroom_open_incidents",
+        "Incidents not yet resolved, by severity level, read from the database "
+        "at each scrape; every replica reports the same totals.",
+        ["severity"],
+        read,
+        errors=(SQLAlchemyError,),
     )

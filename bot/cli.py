@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -12,6 +12,7 @@ from bot import __version__
 from bot.cli_slo import add_commands as add_slo_commands
 from bot.errors import UserError, WarroomError
 from bot.investigate.commands import add_commands as add_investigation_commands
+from bot.logs import LOG_FORMATS, configure_logging, hide_secrets, log_format_from_env
 from bot.settings import Settings, settings_from_env
 from bot.store.db import make_engine, upgrade
 
@@ -19,9 +20,17 @@ from bot.store.db import make_engine, upgrade
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    _configure_logging(args.log_level)
     try:
+        log_format = args.log_format or log_format_from_env(os.environ)
+        configure_logging(args.log_level, log_format)
         settings = settings_from_env()
+        hide_secrets(
+            [
+                settings.slack_bot_token,
+                settings.slack_signing_secret,
+                settings.slack_app_token,
+            ]
+        )
         return int(args.run(settings, args))
     except WarroomError as error:
         print(f"warroom: {error}", file=sys.stderr)
@@ -38,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
         default="INFO",
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help="lowest level of log lines to print (default INFO)",
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        help="text, or json for one JSON object per line (default: LOG_FORMAT, "
+        "else text)",
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
@@ -84,14 +99,6 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check_config)
     add_investigation_commands(commands)
     return parser
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ import jinja2
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.api import UserDirectory
 from bot.slack.client import SlackClient
@@ -25,3 +26,4 @@ class Runtime:
     # Listeners acknowledge and hand their work to this pool, so Bolt's own threads,
     # which every acknowledgement needs, are never held by slow Slack calls.
     work: Executor
+    metrics: Metrics

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import io
 import json
 import logging
@@ -12,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 
+from bot.logs import bind_ids, new_request_id
+from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from bot.metrics import Metrics
 from bot.store.db import is_reachable
 
 log = logging.getLogger(__name__)
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
 
 SLACK_EVENTS_PATH = "/slack/events"
 ALERTS_PATH_PREFIX = "/alerts/"
+METRICS_PATH = "/metrics"
 
 Route = Callable[["WSGIEnvironment"], tuple[int, dict[str, Any]]]
 # Handles `POST /alerts/<source>`: (source, lower-case headers, raw body) to the
@@ -35,7 +40,7 @@ AlertHandler = Callable[[str, dict[str, str], bytes], tuple[int, dict[str, Any]]
 
 class WebApp:
     """Routes `POST /slack/events` to Bolt and `POST /alerts/<source>` to the alert
-    handler, and serves `/healthz` and `/readyz`."""
+    handler; serves `/healthz`, `/readyz` and `/metrics`."""
 
     def __init__(
         self,
@@ -44,10 +49,12 @@ class WebApp:
         signing_secret: str = "",
         ready_checks: Iterable[Callable[[], str | None]] = (),
         alerts: AlertHandler | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.slack = slack
         self.alerts = alerts
         self.engine = engine
+        self.metrics = metrics or Metrics.create()
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self.ready_checks = list(ready_checks)
         self.routes: dict[tuple[str, str], Route] = {
@@ -68,6 +75,10 @@ class WebApp:
             if method != "POST":
                 return _json(start_response, 405, {"error": "use POST"})
             return self.alert_request(environ, start_response)
+        if path == METRICS_PATH:
+            if method not in ("GET", "HEAD"):
+                return _json(start_response, 405, {"error": f"{method} not allowed"})
+            return self.serve_metrics(start_response)
         route = self.routes.get(("GET" if method == "HEAD" else method, path))
         if route is None:
             known_paths = {route_path for _, route_path in self.routes}
@@ -82,6 +93,7 @@ class WebApp:
     ) -> Iterable[bytes]:
         """Check size and signature here, so Bolt only receives verified requests."""
         assert self.slack is not None
+        started = time.perf_counter()
         body = _read_body(environ)
         if body is None:
             return _json(start_response, 413, {"error": "request body too large"})
@@ -91,6 +103,18 @@ class WebApp:
             return _json(start_response, 401, {"error": "invalid request signature"})
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
+        # Bolt returns once the listener acknowledged, so this times the ack. The ids
+        # bound while Bolt handles the request stay in this copied context.
+        context = contextvars.copy_context()
+        response = context.run(self.call_bolt, environ, start_response)
+        self.metrics.ack_seconds.observe(time.perf_counter() - started)
+        return response
+
+    def call_bolt(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        assert self.slack is not None
+        bind_ids(request_id=new_request_id())
         return self.slack(environ, start_response)
 
     def alert_request(
@@ -104,6 +128,15 @@ class WebApp:
         source = environ.get("PATH_INFO", "").removeprefix(ALERTS_PATH_PREFIX)
         status, answer = self.alerts(source, _headers(environ), body)
         return _json(start_response, status, answer)
+
+    def serve_metrics(self, start_response: StartResponse) -> list[bytes]:
+        payload = self.metrics.registry.render().encode()
+        headers = [
+            ("Content-Type", METRICS_CONTENT_TYPE),
+            ("Content-Length", str(len(payload))),
+        ]
+        start_response("200 OK", headers)
+        return [payload]
 
     def signature_problem(self, environ: WSGIEnvironment, body: bytes) -> str | None:
         if self.verifier is None:

@@ -167,6 +167,8 @@ class FakeSlack:
         self._specs = load_method_specs(shared_dir / "slack" / "methods")
         self._workspace = Workspace(shared_dir / "slack" / "responses")
         self._programmed: dict[str, deque[ApiResponse]] = {}
+        # (monotonic end, response) while every call fails, set by ``outage``.
+        self._outage: tuple[float, ApiResponse] | None = None
         self._lock = threading.Lock()
         self._server: FakeSlackServer | None = None
         self._thread: threading.Thread | None = None
@@ -306,6 +308,34 @@ class FakeSlack:
         )
         self._program(method, response, times)
 
+    def outage(self, seconds: float, *, status: int, retry_after: int = 1) -> None:
+        """Fail every Web API call with HTTP ``status`` for the next ``seconds``.
+
+        429 responses carry ``Retry-After`` and Slack's ``ratelimited`` error, and
+        other statuses the ``internal_error`` error. Like ``fail``, an outage answers
+        only calls that pass the checks, and those calls change no state. Responses
+        programmed with ``fail`` and ``rate_limit`` wait until the outage ends.
+        """
+        if seconds <= 0:
+            raise ValueError(f"seconds must be more than 0, not {seconds}.")
+        if status == 429:
+            body = {"ok": False, "error": "ratelimited"}
+            headers = {"Retry-After": str(retry_after)}
+        elif 500 <= status <= 599:
+            body = {"ok": False, "error": "internal_error"}
+            headers = {}
+        else:
+            raise ValueError(f"status must be 429 or 5xx, not {status}.")
+        response = ApiResponse(body, status=status, headers=headers)
+        with self._lock:
+            self._outage = (time.monotonic() + seconds, response)
+
+    @property
+    def in_outage(self) -> bool:
+        """Whether an outage set by ``outage`` is still failing calls."""
+        with self._lock:
+            return self._outage is not None and time.monotonic() < self._outage[0]
+
     def _program(self, method: str, response: ApiResponse, times: int) -> None:
         if method not in self._specs:
             raise ValueError(f"Unknown Web API method {method!r}. Check the spelling.")
@@ -428,6 +458,8 @@ class FakeSlack:
             return rejected
         self._add_violations(call.method, length_problems(call.method, call.args))
 
+        if self._outage is not None and time.monotonic() < self._outage[0]:
+            return self._outage[1]
         queue = self._programmed.get(call.method)
         if queue:
             return queue.popleft()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.errors import UserError
 from bot.flows import access
 from bot.incidents.naming import parse_incident_reference
+from bot.logs import bind_ids
 from bot.runtime import Runtime
 from bot.slack import api, views
 from bot.store import incidents
@@ -54,6 +55,7 @@ def require_incident(session: Session, actor: Actor, *, lock: bool = False) -> I
     incident = incidents.find_by_channel(session, actor.team_id, actor.channel_id)
     if incident is None:
         raise UserError(NOT_IN_INCIDENT)
+    bind_ids(incident_id=incident.id)
     return incidents.lock_incident(session, incident.id) if lock else incident
 
 
@@ -93,6 +95,7 @@ def find_incident(
             channel_id=actor.channel_id,
         )
         if visible:
+            bind_ids(incident_id=incident.id)
             return incident
     raise UserError(
         f"There is no incident INC-{number} that you can see in this workspace. "

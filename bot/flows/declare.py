@@ -13,6 +13,7 @@ from bot.errors import SlackCallError, UserError
 from bot.flows import severity
 from bot.flows.base import Actor, Reply, post, utc_now
 from bot.incidents.naming import channel_name, incident_reference
+from bot.logs import bind_ids
 from bot.runtime import Runtime
 from bot.slack import api, views
 from bot.store import incidents
@@ -57,6 +58,7 @@ def declare(
             private=request.private,
             services=request.services,
         )
+    bind_ids(incident_id=incident.id)
     log.info(
         "declared %s (incident %s) in team %s",
         incident_reference(incident.number),
@@ -81,7 +83,8 @@ def declare(
     return incident.id
 
 
-def open_channel(runtime: Runtime, incident: Incident) -> str:
+def channel_names(runtime: Runtime, incident: Incident) -> Callable[[int], str]:
+    """Return the function naming the incident's channel at each attempt."""
     pattern = runtime.settings.config.channel_name_pattern
 
     def name(attempt: int) -> str:
@@ -93,6 +96,11 @@ def open_channel(runtime: Runtime, incident: Incident) -> str:
             attempt=attempt,
         )
 
+    return name
+
+
+def open_channel(runtime: Runtime, incident: Incident) -> str:
+    name = channel_names(runtime, incident)
     channel_id, _ = api.create_channel(runtime.client, name, private=incident.private)
     with transaction(runtime.sessions) as session:
         stored = incidents.lock_incident(session, incident.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from bot.flows.base import user_zone
 from bot.incidents.lifecycle import COMMANDER, RESOLVED
 from bot.incidents.naming import incident_reference
 from bot.incidents.schedule import overdue_reminders
+from bot.logs import bind_ids, run_in_new_context
 from bot.reminders import deadline, digest
 from bot.reminders.status import KIND as STATUS_KIND
 from bot.reminders.status import plan_status_reminders
@@ -46,7 +48,10 @@ def tick(runtime: Runtime, now: datetime, worker: str) -> int:
     deadline.plan_deadlines(runtime, now)
     with transaction(runtime.sessions) as session:
         claimed = reminder_store.claim_due(session, now=now, worker=worker, limit=BATCH)
-    return sum(deliver(runtime, reminder_id, worker, now) for reminder_id in claimed)
+    return sum(
+        run_in_new_context(partial(deliver, runtime, reminder_id, worker, now))
+        for reminder_id in claimed
+    )
 
 
 def plan_overdue(runtime: Runtime, now: datetime) -> None:
@@ -100,6 +105,7 @@ def deliver(runtime: Runtime, reminder_id: int, worker: str, now: datetime) -> b
         item = session.get(ActionItem, reminder.action_item_id or -1)
         incident = session.get(Incident, reminder.incident_id)
         assert incident is not None
+        bind_ids(team_id=incident.team_id, incident_id=incident.id)
         commander = incidents.current_roles(session, incident).get(COMMANDER)
         reference = incident_reference(incident.number)
     if reminder.kind == deadline.KIND:
@@ -153,7 +159,9 @@ def settle(
 ) -> bool:
     """Record the outcome of a send: sent, or released for a later retry."""
     if error is None:
+        runtime.metrics.reminders.inc(kind=reminder.kind, outcome="sent")
         return finish(runtime, reminder.id, worker, now)
+    runtime.metrics.reminders.inc(kind=reminder.kind, outcome="failed")
     log.warning("reminder %s not sent: %s; will retry", reminder.id, error)
     with transaction(runtime.sessions) as session:
         stored = session.get(Reminder, reminder.id)

@@ -11,6 +11,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.flows.archive import archive_due_channels
 from bot.flows.base import utc_now
+from bot.flows.repair import REPAIR_INTERVAL_SECONDS, repair_orphaned_incidents
+from bot.logs import run_in_new_context
 from bot.reminders.runner import tick
 from bot.runtime import Runtime
 
@@ -29,7 +31,8 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
     worker = worker_name()
     scheduler.add_job(
-        lambda: tick(runtime, utc_now(), worker),
+        # Each run starts without log ids, so those one reminder binds end with it.
+        lambda: run_in_new_context(lambda: tick(runtime, utc_now(), worker)),
         "interval",
         seconds=REMINDER_INTERVAL_SECONDS,
         id="reminders",
@@ -39,9 +42,24 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
         # was down go out on start.
         next_run_time=utc_now(),
     )
+    scheduler.add_job(
+        lambda: run_in_new_context(
+            lambda: repair_orphaned_incidents(runtime, utc_now())
+        ),
+        "interval",
+        seconds=REPAIR_INTERVAL_SECONDS,
+        id="repair-channels",
+        max_instances=1,
+        coalesce=True,
+        # Runs at start-up too: incidents a killed process left without a channel
+        # get one as soon as the bot is back.
+        next_run_time=utc_now(),
+    )
     if runtime.settings.config.archive_channel_after is not None:
         scheduler.add_job(
-            lambda: archive_due_channels(runtime, utc_now()),
+            lambda: run_in_new_context(
+                lambda: archive_due_channels(runtime, utc_now())
+            ),
             "interval",
             seconds=SWEEP_INTERVAL_SECONDS,
             id="archive-channels",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.incidents.lifecycle import COMMANDER, INVESTIGATING, RESOLVED
@@ -211,3 +211,13 @@ def open_incidents(
         .limit(limit)
     )
     return list(session.scalars(statement))
+
+
+def count_open_by_severity(session: Session) -> dict[int | None, int]:
+    """Return the number of open incidents per severity, over every workspace."""
+    statement = (
+        select(Incident.severity, func.count())
+        .where(Incident.status != RESOLVED)
+        .group_by(Incident.severity)
+    )
+    return {severity: int(count) for severity, count in session.execute(statement)}

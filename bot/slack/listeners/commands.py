@@ -26,6 +26,7 @@ from bot.flows.base import Actor, Reply, ReplyBlocks, require_incident
 from bot.flows.declare import DeclareRequest, declare
 from bot.incidents.corrections import is_correction
 from bot.incidents.lifecycle import MILESTONES
+from bot.metrics import REJECTED, counting
 from bot.runtime import Runtime
 from bot.slack import views
 from bot.slack.blocks import (
@@ -47,7 +48,7 @@ from bot.slack.modals import action_modal, declare_modal
 
 log = logging.getLogger(__name__)
 
-# Mistyped subcommands are echoed and logged up to this many characters.
+# Mistyped subcommands are echoed back up to this many characters.
 NAME_SHOWN = 40
 
 Handler = Callable[[Runtime, CommandRequest, Actor, Respond], None]
@@ -186,10 +187,12 @@ def register(app: App, runtime: Runtime) -> None:
             user_id=command["user_id"],
             trigger_id=command.get("trigger_id"),
         )
+        known = find_subcommand(request.subcommand)
         log.info(
             "command %s %s from %s in %s/%s",
             COMMAND,
-            request.subcommand[:NAME_SHOWN],
+            # A mistyped name is what the person typed, so it is not logged.
+            known.name if known else "(unknown subcommand)",
             request.user_id,
             request.team_id,
             request.channel_id,
@@ -207,10 +210,12 @@ def dispatch(
 ) -> None:
     subcommand = find_subcommand(request.subcommand)
     if subcommand is None:
+        runtime.metrics.commands.inc(command="unknown", outcome=REJECTED)
         template = runtime.templates.get_template("slack/unknown_command.md.j2")
         closest = closest_subcommand(request.subcommand)
         shown = escape_mrkdwn(request.subcommand[:NAME_SHOWN]).replace("`", "'")
         text = template.render(command=COMMAND, name=shown, closest=closest)
         replier(respond)(text)
         return
-    HANDLERS[subcommand.name](runtime, request, actor, respond)
+    with counting(runtime.metrics.commands, command=subcommand.name):
+        HANDLERS[subcommand.name](runtime, request, actor, respond)

@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.flows.base import utc_now
+from bot.logs import bind_ids
 from bot.runtime import Runtime
 from bot.store.db import transaction
 from bot.store.deliveries import claim_delivery
@@ -45,6 +46,7 @@ def register(app: App, runtime: Runtime) -> None:
     def skip_duplicates(
         body: dict[str, Any], next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
+        bind_ids(team_id=team_of(body))
         key = delivery_key(body)
         if key is None:
             return next()

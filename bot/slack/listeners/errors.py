@@ -28,7 +28,9 @@ def report(respond: Respond | None, error: Exception) -> str:
     """Log `error`, tell the user what went wrong once, and return the error id."""
     error_id = new_error_id()
     if isinstance(error, UserError):
-        log.info("request rejected [%s]: %s", error_id, error)
+        # The message may quote what the person typed, so it stays out of info lines.
+        log.info("request rejected [%s]", error_id)
+        log.debug("request rejected [%s]: %s", error_id, error)
         text = str(error)
     elif isinstance(error, WarroomError):
         log.warning("request failed [%s]: %s", error_id, error)

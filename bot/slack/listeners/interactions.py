@@ -15,6 +15,7 @@ from bot.errors import UserError
 from bot.flows import actions, proposals, severity, timeline
 from bot.flows.base import Actor, utc_now
 from bot.flows.declare import declare
+from bot.metrics import counting
 from bot.reminders import status as status_reminders
 from bot.runtime import Runtime
 from bot.slack import api, ids
@@ -25,8 +26,16 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, runtime: Runtime) -> None:
-    def later(respond: Respond | None, work: Callable[[], object]) -> None:
-        runtime.work.submit(run_reported, respond, work)
+    def later(
+        respond: Respond | None, work: Callable[[], object], action: str | None
+    ) -> None:
+        """Queue `work`, counting its outcome under `action` unless that is None."""
+
+        def counted() -> object:
+            with counting(runtime.metrics.actions, action=str(action)):
+                return work()
+
+        runtime.work.submit(run_reported, respond, work if action is None else counted)
 
     def answer(respond: Respond, text: str) -> None:
         respond(text=text, response_type="ephemeral", replace_original=False)
@@ -41,18 +50,21 @@ def register(app: App, runtime: Runtime) -> None:
             lambda: answer(
                 respond, severity.confirm(runtime, actor, action["value"], message_ts)
             ),
+            action["action_id"],
         )
 
     def on_action_item(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
         channel = (body.get("channel") or {}).get("id", "")
         actor = Actor(body["team"]["id"], body["user"]["id"], channel)
-        item_id, what, value = read_item_action(body["actions"][0])
+        action = body["actions"][0]
+        item_id, what, value = read_item_action(action)
         later(
             respond,
             lambda: answer(
                 respond, actions.change(runtime, actor, item_id, what, value)
             ),
+            action["action_id"],
         )
 
     def on_status_snooze(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
@@ -65,6 +77,7 @@ def register(app: App, runtime: Runtime) -> None:
             lambda: answer(
                 respond, status_reminders.snooze(runtime, team, incident_id, length)
             ),
+            action["action_id"],
         )
 
     def on_proposal(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
@@ -83,6 +96,7 @@ def register(app: App, runtime: Runtime) -> None:
                 respond,
                 proposals.decide(runtime, actor, action["value"], decision, message_ts),
             ),
+            action["action_id"],
         )
 
     def on_action_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -97,7 +111,11 @@ def register(app: App, runtime: Runtime) -> None:
             return
         ack()
         actor = Actor(body["team"]["id"], body["user"]["id"], view["private_metadata"])
-        later(None, lambda: told(runtime, actor, actions.create, new))
+        later(
+            None,
+            lambda: told(runtime, actor, actions.create, new, ids.ACTION_VIEW),
+            None,  # told counts the outcome, because it handles the failures
+        )
 
     def on_declare_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         request = read_declare_submission(view)
@@ -107,7 +125,11 @@ def register(app: App, runtime: Runtime) -> None:
         ack()
         origin = view.get("private_metadata") or ""
         actor = Actor(body["team"]["id"], body["user"]["id"], origin)
-        later(None, lambda: told(runtime, actor, declare, request))
+        later(
+            None,
+            lambda: told(runtime, actor, declare, request, ids.DECLARE_VIEW),
+            None,  # told counts the outcome, because it handles the failures
+        )
 
     def on_reaction_added(event: dict[str, Any], body: dict[str, Any]) -> None:
         item = event.get("item") or {}
@@ -118,6 +140,7 @@ def register(app: App, runtime: Runtime) -> None:
                 lambda: timeline.pin_message(
                     runtime, team, item["channel"], item["ts"], user
                 ),
+                ids.REACTION_ADDED,
             )
 
     def on_reaction_removed(event: dict[str, Any], body: dict[str, Any]) -> None:
@@ -129,6 +152,7 @@ def register(app: App, runtime: Runtime) -> None:
                 lambda: timeline.unpin_message(
                     runtime, team, item["channel"], item["ts"]
                 ),
+                ids.REACTION_REMOVED,
             )
 
     app.action(ids.SEVERITY_ACTION)(on_severity)
@@ -151,10 +175,12 @@ def told(
     actor: Actor,
     flow: Callable[[Runtime, Actor, Any, Callable[[str], None]], object],
     request: object,
+    callback_id: str,
 ) -> None:
     """Run a form's flow, sending its replies and its refusal to the submitter."""
     try:
-        flow(runtime, actor, request, lambda text: tell(runtime, actor, text))
+        with counting(runtime.metrics.actions, action=callback_id):
+            flow(runtime, actor, request, lambda text: tell(runtime, actor, text))
     except UserError as error:
         tell(runtime, actor, str(error))
     except Exception as error:  # The edge for forms, which have no response_url.
