@@ -48,7 +48,7 @@ class ActionCounts:
 
 @dataclass(frozen=True)
 class PeriodTrend:
-    """What happened in one period; `by_severity` follows `Report.severity_columns`."""
+    """Counts and response times of one period, by severity as in `severity_columns`."""
 
     period: Period
     incidents: int
@@ -121,7 +121,7 @@ def build_report(
     `severity_names` maps levels to names such as "SEV1", and every named level
     gets a column even when no incident has it. `budget` maps a service to the
     fraction of its error budget consumed (1 is all of it); without it the report
-    says that SLO data is not configured.
+    states that SLO data is not configured.
     """
     if since >= until:
         raise ValueError(f"The window start {since} is not before its end {until}.")
