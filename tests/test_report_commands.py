@@ -59,7 +59,7 @@ def test_slack_report_posts_tables_and_chart(running_bot, fake_slack, engine):
     reply = driver.command("report --since 90d", channel=CHANNEL)
 
     assert reply is not None
-    assert "Posted the report of 3 incidents with 1 charts." in reply["text"]
+    assert "Posted the report of 3 incidents with 1 chart." in reply["text"]
     posted = fake_slack.messages(CHANNEL)
     text = "\n".join(
         block["text"]["text"]

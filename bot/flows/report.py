@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SINCE = "90d"
 USAGE = (
-    "Use `/incident report [--since 90d] [--period month|week]`; --since takes "
+    "Use `/incident report [--since 90d] [--period month|week]`. --since takes "
     "days (`90d`), weeks (`12w`) or a date (`2026-09-01`)."
 )
 # The characters of "```\n" and "\n```" around each code block.
@@ -75,7 +75,8 @@ def post_report(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> 
         actor.channel_id,
         uploaded,
     )
-    reply(f"Posted the report of {report.incidents} incidents with {uploaded} charts.")
+    charts = "1 chart" if uploaded == 1 else f"{uploaded} charts"
+    reply(f"Posted the report of {report.incidents} incidents with {charts}.")
 
 
 def parse_options(argument: str) -> tuple[str, str]:

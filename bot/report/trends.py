@@ -262,7 +262,7 @@ def _count_actions(
     until: datetime,
     zone: ZoneInfo,
 ) -> ActionCounts:
-    def counts(moment: datetime | None) -> bool:
+    def in_period(moment: datetime | None) -> bool:
         return (
             moment is not None and since <= moment <= until and period.contains(moment)
         )
@@ -272,11 +272,11 @@ def _count_actions(
         if not _went_overdue(item, zone, until):
             continue
         # The last instant of the due day decides the period, not midnight after it.
-        if counts(_due_end(item, zone) - timedelta(microseconds=1)):
+        if in_period(_due_end(item, zone) - timedelta(microseconds=1)):
             overdue += 1
     return ActionCounts(
-        opened=sum(1 for item in items if counts(item.created_at)),
-        closed=sum(1 for item in items if counts(item.closed_at)),
+        opened=sum(1 for item in items if in_period(item.created_at)),
+        closed=sum(1 for item in items if in_period(item.closed_at)),
         overdue=overdue,
     )
 
