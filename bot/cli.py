@@ -93,12 +93,49 @@ def _parser() -> argparse.ArgumentParser:
     tag.set_defaults(run=_tag)
     add_slo_commands(commands)
 
+    _add_report_parser(commands)
+
     check = commands.add_parser(
         "check-config", help="validate the environment and warroom.yaml, then exit"
     )
     check.set_defaults(run=_check_config)
     add_investigation_commands(commands)
     return parser
+
+
+def _add_report_parser(commands: Any) -> None:
+    from bot.report.periods import PERIOD_KINDS
+
+    report = commands.add_parser(
+        "report", help="print incident trends as tables and optionally PNG charts"
+    )
+    report.add_argument(
+        "--since",
+        default="90d",
+        help="window start: days (90d), weeks (12w) or a date (2026-09-01); "
+        "default 90d",
+    )
+    report.add_argument(
+        "--period",
+        choices=PERIOD_KINDS,
+        default="month",
+        help="group by calendar month or ISO week in `timezone` (default month)",
+    )
+    report.add_argument("--png", metavar="DIR", help="also write PNG charts into DIR")
+    report.add_argument(
+        "--team", help="Slack team id, needed when several workspaces are stored"
+    )
+    report.set_defaults(run=_report)
+
+
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli_report import run_report
+
+    engine = make_engine(settings.database_url)
+    try:
+        return run_report(settings, engine, args)
+    finally:
+        engine.dispose()
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -196,6 +196,13 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "postmortem publish",
     ),
     _sub("list", "list", "List open incidents, newest first.", "list"),
+    _sub(
+        "report",
+        "report [--since 90d] [--period month|week]",
+        "Post incident trends in this channel: counts, MTTx medians and p90, action "
+        "items, repeats, and charts.",
+        "report --since 180d",
+    ),
     _sub("show", "show [INC-n]", "Show an incident's summary.", "show INC-12"),
     _sub("help", "help", "List the commands with examples.", "help"),
 )
