@@ -169,7 +169,9 @@ def _postmortem(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with make_session_factory(engine)() as session:
             incident = _find_incident(session, args.incident, args.team)
-            context = build_context(session, incident, settings.config)
+            context = build_context(
+                session, incident, settings.config, docs_repo=settings.docs_repo
+            )
         markdown = render(make_environment(settings.templates_dir), context)
         print(markdown)
         _print_findings(review(context, incident.severity))

@@ -7,6 +7,7 @@ review the diff like any other change.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -141,17 +142,18 @@ def bare_incident(session) -> int:
 
 
 @pytest.mark.parametrize(
-    ("name", "build"),
-    [("full", full_incident), ("bare", bare_incident)],
+    ("name", "build", "slo"),
+    [("full", full_incident, True), ("bare", bare_incident, False)],
     ids=["full", "bare"],
 )
-def test_postmortem_matches_golden(engine, name, build):
+def test_postmortem_matches_golden(engine, name, build, slo):
     sessions = make_session_factory(engine)
     with transaction(sessions) as session:
         incident_id = build(session)
     with sessions() as session:
         incident = incidents.lock_incident(session, incident_id)
-        context = build_context(session, incident, CONFIG)
+        config = replace(CONFIG, slo_file=GOLDEN / "slo.yaml") if slo else CONFIG
+        context = build_context(session, incident, config, now=minutes(60 * 24))
     rendered = render(make_environment(), context)
     golden = GOLDEN / f"postmortem-{name}.md"
     if os.environ.get("WARROOM_UPDATE_GOLDEN") == "1":

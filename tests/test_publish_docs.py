@@ -30,6 +30,10 @@ def docs(tmp_path, remote) -> Path:
     runbook = root / EXISTING
     runbook.parent.mkdir(parents=True)
     runbook.write_text("# Payments pool\n\nRestart the pods.\n\n## History\n")
+    (root / "slo.yaml").write_text(
+        "slos:\n  - {service: checkout, sli: availability, objective: 99.9%, "
+        "window: 30d}\n"
+    )
     repo.git.add("--all")
     repo.index.commit("Start the docs", author=PERSON, committer=PERSON)
     repo.create_remote("origin", str(remote))
@@ -64,6 +68,8 @@ def test_publish_commits_postmortem_index_and_runbooks(
     driver.command("failure-mode connection pool exhausted", channel=channel)
     driver.command("runbook payments-pool followed restarted the pods", channel=channel)
     driver.command("change 4f2a9c1 set the pool size to 0", channel=channel)
+    driver.command("impact 40% errors on checkout", channel=channel)
+    driver.command("started 47 min ago", channel=channel)
     driver.command("resolve rolled back config 4812", channel=channel)
 
     reply = driver.command("postmortem publish anyway", channel=channel)
@@ -72,16 +78,22 @@ def test_publish_commits_postmortem_index_and_runbooks(
     day = incident.declared_at.date().isoformat()
     postmortem = f"docs/postmortems/{day}-checkout-errors.md"
     drafted = "docs/runbooks/checkout-connection-pool-exhausted.md"
+    chart = f"docs/postmortems/{day}-checkout-errors-budget-checkout-availability.png"
     assert set(pushed.stats.files) == {
         postmortem,
         "docs/incidents/index.md",
         drafted,
         EXISTING,
+        chart,
     }
+    assert (docs / chart).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert pushed.author.name == "warroom"
     text = (docs / postmortem).read_text()
     assert "- 4f2a9c1: set the pool size to 0" in text
     assert "| payments-pool | followed | restarted the pods |" in text
+    assert "| checkout/availability | 99.9% | rolling 30d | 43m 12s | 43." in text
+    image = chart.rsplit("/", 1)[1]
+    assert f"![Error budget of checkout/availability over its window]({image})" in text
     history = (docs / EXISTING).read_text().splitlines()[-1]
     assert history.startswith(f"- {day} [INC-1](../postmortems/{day}-checkout-")
     assert history.endswith("runbook followed, and it helped: restarted the pods.")

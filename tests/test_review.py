@@ -26,6 +26,8 @@ def context(**changes):
                 "status": "open",
             }
         ],
+        "services_without_slo": [],
+        "slo_findings": [],
     }
     base.update(changes)
     return base
@@ -42,6 +44,28 @@ def action(text="Add an alert", **changes):
     }
     item.update(changes)
     return item
+
+
+def large_share():
+    return {
+        "kind": "postmortem-required",
+        "service": "checkout",
+        "message": "INC-1 used 43.52% of the checkout/availability budget, more than "
+        "20%: it requires a postmortem with a P0 action item.",
+        "rule": "",
+    }
+
+
+def test_slo_items_satisfy_error_budget_findings():
+    draft = context(
+        services_without_slo=["payments"],
+        slo_findings=[large_share()],
+        actions=[
+            action("Define an SLO for payments", priority="P0", category="prevent")
+        ],
+    )
+
+    assert review(draft, severity_level=3) == []
 
 
 def test_clean_draft_has_no_findings():
@@ -103,6 +127,19 @@ def test_clean_draft_has_no_findings():
             3,
             "third party",
             id="third-party",
+        ),
+        pytest.param(
+            {"services_without_slo": ["payments"]},
+            3,
+            'payments was affected but has no SLO. Add the P0 action item "Define an '
+            'SLO for payments"',
+            id="service-without-slo",
+        ),
+        pytest.param(
+            {"slo_findings": [large_share()]},
+            3,
+            "more than 20%",
+            id="large-budget-share",
         ),
     ],
 )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import WarroomConfig
+from bot.docs.budget import account_for, budget_context, load_catalog
+from bot.docs.index import postmortem_path
 from bot.incidents.corrections import CORRECTION_KINDS
 from bot.incidents.improvement import Analysis, plan_groups, plan_item, propose
 from bot.incidents.lifecycle import (
@@ -57,9 +60,18 @@ def utc(moment: datetime | None) -> str:
 
 
 def build_context(
-    session: Session, incident: Incident, config: WarroomConfig
+    session: Session,
+    incident: Incident,
+    config: WarroomConfig,
+    *,
+    docs_repo: Path | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
-    """Collect the values the postmortem template shows, with notes for gaps."""
+    """Collect the values the postmortem template shows, with notes for gaps.
+
+    The SLO file is `config.slo_file`, or slo.yaml in `docs_repo`; `now` ends the
+    impact of an incident that is still going on.
+    """
     zone = ZoneInfo(config.timezone)
     events = incidents.timeline(session, incident)
     roles = incidents.current_roles(session, incident)
@@ -101,6 +113,15 @@ def build_context(
         (s.name for s in config.severities if s.level == incident.severity), None
     )
     duration_end = incident.resolved_at or incident.mitigated_at
+    reference = incident_reference(incident.number)
+    path = postmortem_path(incident.declared_at.date(), incident.title, reference)
+    account = account_for(
+        session,
+        incident,
+        load_catalog(config.slo_file, docs_repo),
+        now or datetime.now(UTC),
+        has_p0_action=any(item.priority == "P0" for item in items),
+    )
     return {
         "reference": incident_reference(incident.number),
         "day": incident.declared_at.date(),
@@ -147,7 +168,17 @@ def build_context(
             for item in items
         ],
         "actions_missing": missing("No action items", "action <text>"),
-        **improvement(session, incident, events, items, metrics),
+        **budget_context(account, path),
+        "budget_account": account,
+        **improvement(
+            session,
+            incident,
+            events,
+            items,
+            metrics,
+            account.uncovered,
+            account.burn_rate_rule,
+        ),
         **investigation(events, missing),
         **detection(incident, metrics, events, missing),
         "zone": config.timezone,
@@ -172,6 +203,7 @@ def improvement(
     items: Sequence[ActionItem],
     metrics: Metrics,
     services_without_slo: Sequence[str] = (),
+    burn_rate_rule: str | None = None,
 ) -> dict[str, Any]:
     """The improvement plan, and the items the analysis implies but nobody wrote."""
     plan = plan_groups(
@@ -207,6 +239,7 @@ def improvement(
         ],
         action_texts=[item.text for item in items],
         services_without_slo=services_without_slo,
+        burn_rate_rule=burn_rate_rule,
         decided=frozenset(decided),
     )
     return {

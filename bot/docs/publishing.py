@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from bot.config import DocsRemote
+from bot.docs.budget import charts
 from bot.docs.index import INDEX, IndexRow, postmortem_path, updated_index
 from bot.docs.repository import Update, commit_updates
 from bot.docs.runbooks import RunbookUse, planned_runbooks, runbook_update
@@ -27,6 +28,7 @@ class Published:
     postmortem: PurePosixPath
     commit: str
     runbooks: tuple[PurePosixPath, ...]
+    charts: tuple[PurePosixPath, ...] = ()
 
 
 def publish_to_docs(
@@ -59,8 +61,10 @@ def publish_to_docs(
     runbooks = planned_runbooks(context, services, uses)
     for runbook, note in runbooks.items():
         updates[runbook] = runbook_update(environment, context, runbook, note)
+    account = context.get("budget_account")
+    binaries = charts(account, path) if account is not None else {}
     message = f"Publish the postmortem of {row.reference}: {row.title}"
     subject = message if len(message) <= SUBJECT_LIMIT else message[:71] + "…"
-    body = "\n".join(f"- {file}" for file in updates)
-    commit = commit_updates(root, updates, f"{subject}\n\n{body}\n", remote)
-    return Published(path, commit, tuple(runbooks))
+    body = "\n".join(f"- {file}" for file in [*updates, *binaries])
+    commit = commit_updates(root, updates, f"{subject}\n\n{body}\n", remote, binaries)
+    return Published(path, commit, tuple(runbooks), tuple(binaries))

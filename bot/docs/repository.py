@@ -76,13 +76,16 @@ def commit_updates(
     updates: Mapping[PurePosixPath, Update],
     message: str,
     docs_remote: DocsRemote | None = None,
+    binaries: Mapping[PurePosixPath, bytes] | None = None,
 ) -> str:
     """Apply `updates` to files under `root`, commit them, push, and return the commit.
 
-    When nothing changed, the current HEAD is returned and no commit is made.
+    `binaries` are files written as given, such as charts. When nothing changed, the
+    current HEAD is returned and no commit is made.
     """
+    binaries = binaries or {}
     repo = open_repository(root)
-    for path in updates:
+    for path in [*updates, *binaries]:
         check_inside(path)
     remote = resolve_remote(repo, docs_remote) if docs_remote else None
     if remote is not None:
@@ -92,7 +95,11 @@ def commit_updates(
         current = target.read_text(encoding="utf-8") if target.exists() else ""
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(update(current), encoding="utf-8")
-    commit = commit_paths(repo, [str(path) for path in updates], message)
+    for path, content in binaries.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(content)
+    paths = [str(path) for path in [*updates, *binaries]]
+    commit = commit_paths(repo, paths, message)
     if remote is not None:
         push(repo, remote)
     return commit

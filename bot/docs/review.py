@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.incidents.improvement import RESILIENCE, THIRD_PARTY
+from bot.slo.policy import POSTMORTEM_REQUIRED
 
 BLAME_WORDS = ("careless", "should have", "failed to", "negligent", "fault of", "blame")
 # First words that show an action item is not written as an instruction. A heuristic:
@@ -64,6 +65,7 @@ def review(context: dict[str, Any], severity_level: int | None) -> list[Finding]
     findings += check_third_party(
         context["cause"], context["factors"], context["actions"]
     )
+    findings += check_error_budget(context)
     return findings
 
 
@@ -160,3 +162,24 @@ def check_third_party(
             "circuit breaker, fallback or timeout around it.",
         )
     ]
+
+
+def check_error_budget(context: dict[str, Any]) -> list[Finding]:
+    """Report services without an SLO and budget policy the action items miss."""
+    actions = [item["text"].lower() for item in context["actions"]]
+    findings = []
+    for service in context["services_without_slo"]:
+        if any("slo" in text and service.lower() in text for text in actions):
+            continue
+        findings.append(
+            Finding(
+                "error budget",
+                f"{service} was affected but has no SLO. Add the P0 action item "
+                f'"Define an SLO for {service}" (it is proposed under the draft).',
+            )
+        )
+    has_p0 = any(item["priority"] == "P0" for item in context["actions"])
+    for finding in context["slo_findings"]:
+        if finding["kind"] == POSTMORTEM_REQUIRED and not has_p0:
+            findings.append(Finding("error budget", finding["message"]))
+    return findings

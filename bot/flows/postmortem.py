@@ -59,7 +59,12 @@ def publish(
         incident = require_incident(session, actor)
         if incident.status != RESOLVED:
             raise UserError("Resolve the incident before publishing its postmortem.")
-        context = build_context(session, incident, runtime.settings.config)
+        context = build_context(
+            session,
+            incident,
+            runtime.settings.config,
+            docs_repo=runtime.settings.docs_repo,
+        )
     findings = review(context, incident.severity)
     if findings and not acknowledged:
         listed = "\n".join(f"• {f.section}: {f.message}" for f in findings)
@@ -87,7 +92,12 @@ def publish(
             now=now,
         )
         reminder_store.cancel_pending(session, deadline_subject(incident.id))
-        context = build_context(session, stored, runtime.settings.config)
+        context = build_context(
+            session,
+            stored,
+            runtime.settings.config,
+            docs_repo=runtime.settings.docs_repo,
+        )
     markdown = render(runtime.templates, context)
     assert incident.channel_id is not None
     upload(runtime, incident.channel_id, context, markdown, published=True)
@@ -168,7 +178,12 @@ def post_draft(runtime: Runtime, actor: Actor, reply: Reply) -> None:
     """Upload the current draft to the incident channel with the review's findings."""
     with runtime.sessions() as session:
         incident = require_incident(session, actor)
-        context = build_context(session, incident, runtime.settings.config)
+        context = build_context(
+            session,
+            incident,
+            runtime.settings.config,
+            docs_repo=runtime.settings.docs_repo,
+        )
     markdown = render(runtime.templates, context)
     findings = review(context, incident.severity)
     assert incident.channel_id is not None

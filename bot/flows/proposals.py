@@ -58,7 +58,12 @@ def decide(
     """Record an accept or dismiss; an accepted proposal becomes an action item."""
     with runtime.sessions() as session:
         incident = require_incident(session, actor)
-        context = build_context(session, incident, runtime.settings.config)
+        context = build_context(
+            session,
+            incident,
+            runtime.settings.config,
+            docs_repo=runtime.settings.docs_repo,
+        )
     proposal = next((p for p in context["proposals"] if p["key"] == key), None)
     if proposal is None:
         return "That proposal was already decided, or an action item now covers it."
