@@ -2,7 +2,7 @@
 
 The SLO file is read each time a postmortem is built, so an edited slo.yaml shows in
 the next draft. A missing or unreadable file does not stop the postmortem: its SLO
-section then says what is wrong and how to fix it.
+section then states what is wrong and how to fix it.
 """
 
 from __future__ import annotations
@@ -31,14 +31,14 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class BudgetAccount:
-    """What one incident cost the error budgets of its services."""
+    """The cost of one incident to the error budgets of its services."""
 
     impact: IncidentImpact | None = None
     costs: list[IncidentCost] = field(default_factory=list)
     history: list[IncidentImpact] = field(default_factory=list)
     uncovered: list[str] = field(default_factory=list)
     findings: list[SloFinding] = field(default_factory=list)
-    # Why there is no account, for the postmortem to say; None when there is one.
+    # The reason there is no account, shown in the postmortem; None when there is one.
     problem: str | None = None
 
     @property

@@ -67,22 +67,18 @@ def decide(
     proposal = next((p for p in context["proposals"] if p["key"] == key), None)
     if proposal is None:
         return "That proposal was already decided, or an action item now covers it."
-    with transaction(runtime.sessions) as session:
-        values = {
-            "team_id": incident.team_id,
-            "incident_id": incident.id,
-            "proposal_key": key,
-            "decision": decision,
-            "decided_by": actor.user_id,
-            "decided_at": utc_now(),
-        }
-        if not insert_if_absent(session, ProposalDecision, values):
-            return "Someone else decided on that proposal a moment ago."
+
+    if not record_decision(
+        runtime, actor, incident.team_id, incident.id, key, decision
+    ):
+        return "Someone else decided on that proposal a moment ago."
+
     if decision == DISMISSED:
         outcome = f"<@{actor.user_id}> dismissed: {escape_mrkdwn(proposal['text'])}"
         retire(runtime, actor.channel_id, message_ts, outcome)
         log.info("incident %s: proposal %s dismissed", incident.id, key)
         return "Dismissed; it will not be proposed again for this incident."
+
     replies: list[str] = []
     new = NewItem(
         proposal["text"],
@@ -98,6 +94,27 @@ def decide(
     retire(runtime, actor.channel_id, message_ts, outcome)
     log.info("incident %s: proposal %s accepted", incident.id, key)
     return " ".join(replies)
+
+
+def record_decision(
+    runtime: Runtime,
+    actor: Actor,
+    team_id: str,
+    incident_id: int,
+    key: str,
+    decision: str,
+) -> bool:
+    """Store the decision once; return False when another one was stored first."""
+    values = {
+        "team_id": team_id,
+        "incident_id": incident_id,
+        "proposal_key": key,
+        "decision": decision,
+        "decided_by": actor.user_id,
+        "decided_at": utc_now(),
+    }
+    with transaction(runtime.sessions) as session:
+        return insert_if_absent(session, ProposalDecision, values)
 
 
 def retire(runtime: Runtime, channel: str, ts: str, text: str) -> None:

@@ -40,7 +40,7 @@ RESILIENCE = re.compile(
 
 @dataclass(frozen=True)
 class Proposal:
-    """An action item the analysis implies and nobody has written yet."""
+    """An action item that the analysis implies and no item covers yet."""
 
     key: str
     text: str
@@ -53,7 +53,7 @@ class Proposal:
 
 @dataclass(frozen=True)
 class Analysis:
-    """What the incident recorded that proposals are drawn from."""
+    """The records of an incident that proposals are drawn from."""
 
     causes: Sequence[str] = ()
     factors: Sequence[str] = ()
@@ -201,7 +201,7 @@ def _from_slos(analysis: Analysis) -> list[Proposal]:
 
 
 def _covered(proposal: Proposal, action_texts: Sequence[str]) -> bool:
-    """Tell whether an existing action item already does what a proposal says."""
+    """Tell whether an existing action item already covers a proposal."""
     lowered = [text.lower() for text in action_texts]
     kind, _, subject = proposal.key.partition(":")
     if kind == "index":
