@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -269,6 +270,10 @@ def test_declare_button_opens_incident(running_bot, runs, shared_dir):
     assert group.state == "declared"
     assert group.decided_by == "U0RESPOND1"
     assert controls(running_bot.fake_slack, group.message_ts) is None
+    with urllib.request.urlopen(running_bot.url + "/metrics", timeout=5) as response:
+        metrics = response.read().decode()
+    counted = 'warroom_actions_total{action="alert_declare",outcome="ok"} 1'
+    assert counted in metrics
 
 
 def test_second_declare_click_declares_nothing(running_bot, runs, shared_dir):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -10,6 +11,7 @@ from slack_bolt.context.respond import Respond
 from bot.flows.alerts import triage
 from bot.flows.alerts.posts import GroupRefresher
 from bot.flows.base import Actor
+from bot.metrics import counting
 from bot.runtime import Runtime
 from bot.slack import ids
 from bot.slack.listeners.errors import run_reported
@@ -19,6 +21,15 @@ def register(app: App, runtime: Runtime, refresher: GroupRefresher) -> None:
     def answer(respond: Respond, text: str) -> None:
         respond(text=text, response_type="ephemeral", replace_original=False)
 
+    def queue(respond: Respond, action_id: str, work: Callable[[], object]) -> None:
+        """Run `work` on the work pool, counting its outcome under the button."""
+
+        def counted() -> object:
+            with counting(runtime.metrics.actions, action=action_id):
+                return work()
+
+        runtime.work.submit(run_reported, respond, counted)
+
     def actor_of(body: dict[str, Any]) -> Actor:
         channel = (body.get("channel") or {}).get("id", "")
         return Actor(body["team"]["id"], body["user"]["id"], channel)
@@ -27,9 +38,9 @@ def register(app: App, runtime: Runtime, refresher: GroupRefresher) -> None:
         ack()
         actor = actor_of(body)
         group_id = int(body["actions"][0]["value"])
-        runtime.work.submit(
-            run_reported,
+        queue(
             respond,
+            ids.ALERT_DECLARE,
             lambda: triage.declare_for_group(
                 runtime, refresher, actor, group_id, lambda text: answer(respond, text)
             ),
@@ -41,9 +52,9 @@ def register(app: App, runtime: Runtime, refresher: GroupRefresher) -> None:
         action = body["actions"][0]
         group_id = read_group_id(action)
         incident_id = int(action["selected_option"]["value"])
-        runtime.work.submit(
-            run_reported,
+        queue(
             respond,
+            ids.ALERT_ATTACH,
             lambda: answer(
                 respond,
                 triage.attach(runtime, refresher, actor, group_id, incident_id),
@@ -54,9 +65,9 @@ def register(app: App, runtime: Runtime, refresher: GroupRefresher) -> None:
         ack()
         actor = actor_of(body)
         group_id = int(body["actions"][0]["value"])
-        runtime.work.submit(
-            run_reported,
+        queue(
             respond,
+            ids.ALERT_DISMISS,
             lambda: answer(
                 respond, triage.dismiss(runtime, refresher, actor, group_id)
             ),
