@@ -170,7 +170,11 @@ def _postmortem(settings: Settings, args: argparse.Namespace) -> int:
         with make_session_factory(engine)() as session:
             incident = _find_incident(session, args.incident, args.team)
             context = build_context(
-                session, incident, settings.config, docs_repo=settings.docs_repo
+                session,
+                incident,
+                settings.config,
+                docs_repo=settings.docs_repo,
+                config_path=settings.config_path,
             )
         markdown = render(make_environment(settings.templates_dir), context)
         print(markdown)

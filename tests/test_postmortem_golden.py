@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import WarroomConfig
+from bot.config import Service, WarroomConfig
 from bot.docs.postmortem import build_context, render
 from bot.store import incidents
 from bot.store.db import make_session_factory, transaction
@@ -23,6 +23,12 @@ from bot.templating import make_environment
 GOLDEN = Path(__file__).parent / "golden"
 START = datetime(2026, 11, 3, 14, 0, tzinfo=UTC)
 CONFIG = WarroomConfig(timezone="Europe/Berlin")
+CATALOGUE = (
+    Service("web", depends_on=("checkout",)),
+    Service("checkout", depends_on=("payments",)),
+    Service("payments", depends_on=("postgres",)),
+    Service("postgres"),
+)
 
 
 def minutes(count: int) -> datetime:
@@ -152,8 +158,16 @@ def test_postmortem_matches_golden(engine, name, build, slo):
         incident_id = build(session)
     with sessions() as session:
         incident = incidents.lock_incident(session, incident_id)
-        config = replace(CONFIG, slo_file=GOLDEN / "slo.yaml") if slo else CONFIG
-        context = build_context(session, incident, config, now=minutes(60 * 24))
+        config = CONFIG
+        if slo:
+            config = replace(CONFIG, slo_file=GOLDEN / "slo.yaml", services=CATALOGUE)
+        context = build_context(
+            session,
+            incident,
+            config,
+            config_path=GOLDEN / "warroom.yaml",
+            now=minutes(60 * 24),
+        )
     rendered = render(make_environment(), context)
     golden = GOLDEN / f"postmortem-{name}.md"
     if os.environ.get("WARROOM_UPDATE_GOLDEN") == "1":

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import WarroomConfig
+from bot.docs.blast import blast_context
 from bot.docs.budget import account_for, budget_context, load_catalog
 from bot.docs.index import postmortem_path
 from bot.incidents.corrections import CORRECTION_KINDS
@@ -65,11 +66,13 @@ def build_context(
     config: WarroomConfig,
     *,
     docs_repo: Path | None = None,
+    config_path: Path | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Collect the values the postmortem template shows, with notes for gaps.
 
-    The SLO file is `config.slo_file`, or slo.yaml in `docs_repo`; `now` ends the
+    The SLO file is `config.slo_file`, or slo.yaml in `docs_repo`; `config_path`
+    locates the system whose service graph gives the blast radius; `now` ends the
     impact of an incident that is still going on.
     """
     zone = ZoneInfo(config.timezone)
@@ -169,6 +172,7 @@ def build_context(
         ],
         "actions_missing": missing("No action items", "action <text>"),
         **budget_context(account, path),
+        **blast_context(config, config_path, incident.services),
         "budget_account": account,
         **improvement(
             session,

@@ -64,6 +64,7 @@ def publish(
             incident,
             runtime.settings.config,
             docs_repo=runtime.settings.docs_repo,
+            config_path=runtime.settings.config_path,
         )
     findings = review(context, incident.severity)
     if findings and not acknowledged:
@@ -97,6 +98,7 @@ def publish(
             stored,
             runtime.settings.config,
             docs_repo=runtime.settings.docs_repo,
+            config_path=runtime.settings.config_path,
         )
     markdown = render(runtime.templates, context)
     assert incident.channel_id is not None
@@ -183,6 +185,7 @@ def post_draft(runtime: Runtime, actor: Actor, reply: Reply) -> None:
             incident,
             runtime.settings.config,
             docs_repo=runtime.settings.docs_repo,
+            config_path=runtime.settings.config_path,
         )
     markdown = render(runtime.templates, context)
     findings = review(context, incident.severity)

@@ -63,6 +63,7 @@ def decide(
             incident,
             runtime.settings.config,
             docs_repo=runtime.settings.docs_repo,
+            config_path=runtime.settings.config_path,
         )
     proposal = next((p for p in context["proposals"] if p["key"] == key), None)
     if proposal is None:
