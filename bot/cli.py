@@ -188,11 +188,14 @@ def _postmortem(settings: Settings, args: argparse.Namespace) -> int:
 
 def _find_incident(session: Any, reference: str, team: str | None) -> Any:
     from bot.incidents.naming import parse_incident_reference
+    from bot.store.incidents import MAX_NUMBER
     from bot.store.models import Incident
 
     number = parse_incident_reference(reference)
     if number is None:
         raise UserError(f'"{reference}" is not an incident reference such as INC-12.')
+    if number > MAX_NUMBER:
+        raise UserError(f"There is no incident INC-{number}.")
     query = session.query(Incident).filter_by(number=number)
     if team:
         query = query.filter_by(team_id=team)

@@ -61,7 +61,8 @@ def review(context: dict[str, Any], severity_level: int | None) -> list[Finding]
     }
     for section, texts in narrative.items():
         findings += check_blame(section, texts)
-    findings += check_actions(context["actions"], severity_level)
+    name = context.get("severity") or f"SEV{severity_level}"
+    findings += check_actions(context["actions"], severity_level, name)
     findings += check_third_party(
         context["cause"], context["factors"], context["actions"]
     )
@@ -107,7 +108,9 @@ def check_blame(section: str, texts: Iterable[str]) -> list[Finding]:
 
 
 def check_actions(
-    actions: Sequence[dict[str, str]], severity_level: int | None
+    actions: Sequence[dict[str, str]],
+    severity_level: int | None,
+    severity_name: str = "",
 ) -> list[Finding]:
     findings = []
     for item in actions:
@@ -142,7 +145,7 @@ def check_actions(
         findings.append(
             Finding(
                 "action items",
-                f"A SEV{severity_level} incident has no P0 or P1 action item.",
+                f"A {severity_name} incident has no P0 or P1 action item.",
             )
         )
     return findings

@@ -101,8 +101,10 @@ def tag_line(
         lines[-1] += newline  # the comment goes after a last line without newline
     anchor = lines[index] if index < len(lines) else ""
     indent = anchor[: len(anchor) - len(anchor.lstrip(" \t"))]
-    comment = f"{opening}INCIDENT-{day.isoformat()}: {text}{closing}"
-    if index > 0 and lines[index - 1].strip() == comment:
+    body = one_line(text, closing)
+    comment = f"{opening}INCIDENT-{day.isoformat()}: {body}{closing}"
+    nearby = lines[max(index - 1, 0) : index + 1]
+    if any(line.strip() == comment for line in nearby):
         head = str(repo.head.commit.hexsha)
         return Tagged(location.path, index, comment, head, added=False)
     # NOTE: the file is not parsed, so a comment put inside a multi-line string or
@@ -112,6 +114,15 @@ def tag_line(
     message = f"Tag {location.path}:{location.line} with {reference}\n\n{comment}\n"
     commit = commit_paths(repo, [location.path.as_posix()], message)
     return Tagged(location.path, index + 1, comment, commit, added=True)
+
+
+def one_line(text: str, closing: str) -> str:
+    """Keep the text inside one comment: no line breaks, no early comment closer."""
+    flat = " ".join(text.split())
+    closer = closing.strip()
+    if closer:
+        flat = flat.replace(closer, " ".join(closer))
+    return flat
 
 
 def inside(root: Path, path: PurePosixPath) -> Path:

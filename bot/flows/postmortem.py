@@ -204,11 +204,13 @@ def post_draft(runtime: Runtime, actor: Actor, reply: Reply) -> None:
     proposed = context["proposals"]
     if proposed:
         lines.append(
-            f"warroom proposes {len(proposed)} action items the analysis implies; "
-            "accept or dismiss each below."
+            f"warroom proposes {len(proposed)} "
+            + ("action item" if len(proposed) == 1 else "action items")
+            + " that the analysis implies; accept or dismiss each below."
         )
     blocks = fit_blocks([section(line) for line in lines])
     post(runtime, incident.channel_id, views.Message(lines[0], blocks))
     post_proposals(runtime, incident.channel_id, proposed)
     log.info("incident %s: posted the postmortem draft", incident.id)
-    reply(f"Posted the postmortem draft of {reference} with {len(findings)} findings.")
+    count = "1 finding" if len(findings) == 1 else f"{len(findings)} findings"
+    reply(f"Posted the postmortem draft of {reference} with {count}.")

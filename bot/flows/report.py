@@ -76,7 +76,9 @@ def post_report(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> 
         uploaded,
     )
     charts = "1 chart" if uploaded == 1 else f"{uploaded} charts"
-    reply(f"Posted the report of {report.incidents} incidents with {charts}.")
+    count = report.incidents
+    incidents = "1 incident" if count == 1 else f"{count} incidents"
+    reply(f"Posted the report of {incidents} with {charts}.")
 
 
 def parse_options(argument: str) -> tuple[str, str]:

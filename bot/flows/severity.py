@@ -38,7 +38,8 @@ def propose(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None
     if incident.status == RESOLVED:
         raise UserError("This incident is resolved. Reopen it to change its severity.")
     post_prompt(runtime, incident, level, reason.strip(), actor)
-    reply(f"Posted the severity buttons with SEV{level} suggested.")
+    name = views.severity_name(level, runtime.settings.config.severities)
+    reply(f"Posted the severity buttons with {name} suggested.")
 
 
 def parse_level(word: str, levels: list[int]) -> int:
@@ -75,7 +76,8 @@ def post_prompt(
                 kind="severity",
                 occurred_at=now,
                 actor_id=actor.user_id,
-                text=f"proposed SEV{suggested}" + (f": {reason}" if reason else ""),
+                text=f"proposed {views.severity_name(suggested, severities)}"
+                + (f": {reason}" if reason else ""),
                 data={"proposed": suggested, "reason": reason},
                 now=now,
             )
@@ -124,7 +126,10 @@ def confirm(runtime: Runtime, actor: Actor, value: str, message_ts: str) -> str:
         incident.severity_confirmed = True
         incident.severity_prompt_ts = None
         incident.updated_at = now
-        text = f"SEV{level} confirmed" + (f" (was SEV{previous})" if previous else "")
+        severities = runtime.settings.config.severities
+        text = f"{views.severity_name(level, severities)} confirmed"
+        if previous:
+            text += f" (was {views.severity_name(previous, severities)})"
         incidents.add_event(
             session,
             incident,

@@ -47,6 +47,11 @@ def parse_since(text: str, now: datetime, zone: ZoneInfo) -> datetime:
     if relative is not None:
         count = int(relative.group(1))
         days = count * 7 if relative.group(2) == "w" else count
+        if days > MAX_WINDOW_DAYS:
+            raise UserError(
+                f'--since "{text}" reaches back more than {MAX_WINDOW_DAYS} days. '
+                "Choose a shorter window."
+            )
         since = now - timedelta(days=days)
     else:
         since = _parse_date(text).replace(tzinfo=zone)

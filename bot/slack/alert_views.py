@@ -120,10 +120,7 @@ def incident_menu(open_incidents: Sequence[Incident]) -> dict[str, object]:
         {
             "text": {
                 "type": "plain_text",
-                "text": truncate(
-                    f"{incident_reference(incident.number)}: {incident.title}",
-                    OPTION_TEXT_LIMIT,
-                ),
+                "text": truncate(menu_label(incident), OPTION_TEXT_LIMIT),
             },
             "value": str(incident.id),
         }
@@ -135,6 +132,16 @@ def incident_menu(open_incidents: Sequence[Incident]) -> dict[str, object]:
         "placeholder": {"type": "plain_text", "text": "Attach to INC-n"},
         "options": options,
     }
+
+
+def menu_label(incident: Incident) -> str:
+    """Name an incident in the menu; a triage channel never sees a private title."""
+    reference = incident_reference(incident.number)
+    return (
+        f"{reference} (private)"
+        if incident.private
+        else f"{reference}: {incident.title}"
+    )
 
 
 def _link(url: str | None, label: str) -> str | None:

@@ -56,7 +56,10 @@ def _parse_openslo(text: str, hint: str) -> tuple[timedelta | None, int]:
     amount, unit = int(match.group(1)), match.group(2)
     if unit in CALENDAR_MONTHS:
         return None, amount * CALENDAR_MONTHS[unit]
-    return amount * FIXED_UNITS[unit], 0
+    try:
+        return amount * FIXED_UNITS[unit], 0
+    except OverflowError:
+        raise DurationError(f'"{text}" is too long to be a duration', hint) from None
 
 
 def _parse_prometheus(text: str, hint: str) -> timedelta:
@@ -70,7 +73,12 @@ def _parse_prometheus(text: str, hint: str) -> timedelta:
             break
         unit = match.group(2)
         size = timedelta(days=365) if unit == "y" else FIXED_UNITS[unit]
-        total += int(match.group(1)) * size
+        try:
+            total += int(match.group(1)) * size
+        except OverflowError:
+            raise DurationError(
+                f'"{text}" is too long to be a duration', hint
+            ) from None
         position = match.end()
     if position != len(text) or total <= timedelta():
         raise DurationError(f'"{text}" is not a duration', hint)

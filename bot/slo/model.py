@@ -48,6 +48,14 @@ class Window:
     def calendar_month(cls, timezone: str = "UTC") -> Window:
         return cls(rolling=False, months=1, timezone=timezone)
 
+    @property
+    def shortest(self) -> timedelta:
+        """Return the shortest length a period can have; a month has 28 days."""
+        if self.months:
+            return timedelta(days=28 * self.months)
+        assert self.length is not None
+        return self.length
+
     def bounds(self, moment: datetime) -> tuple[datetime, datetime]:
         """Return the start and end of the period that ends at or contains `moment`."""
         if self.rolling:

@@ -182,7 +182,14 @@ def find_by_channel(session: Session, team_id: str, channel_id: str) -> Incident
     return session.scalars(statement).first()
 
 
+# Incident numbers are 32-bit integers in the database; a larger one cannot exist, and
+# PostgreSQL rejects it in a query.
+MAX_NUMBER = 2**31 - 1
+
+
 def find_by_number(session: Session, team_id: str, number: int) -> Incident | None:
+    if number > MAX_NUMBER:
+        return None
     statement = select(Incident).where(
         Incident.team_id == team_id, Incident.number == number
     )

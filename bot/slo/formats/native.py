@@ -58,11 +58,15 @@ def _read_one(reader: DocumentReader, where: str) -> Slo:
     elif reader.get(join(where, "slice")) is not None:
         problem = "a slice length needs budgeting: timeslices"
         raise reader.fail(join(where, "slice"), problem, "Remove it or set budgeting.")
+    window = _window(reader, join(where, "window"))
+    if slice_length is not None and slice_length > window.shortest:
+        problem = "the slice is longer than the window"
+        raise reader.fail(join(where, "slice"), problem, "Use a slice such as 5m.")
     return Slo(
         service=reader.text(join(where, "service")),
         name=reader.text(join(where, "sli")),
         objective=objective,
-        window=_window(reader, join(where, "window")),
+        window=window,
         method=method,
         slice_length=slice_length,
         slice_target=slice_target,

@@ -71,6 +71,9 @@ def _objective(
         if slice_length is None:
             problem = f"a slice of {months} months is longer than any window"
             raise reader.fail(slice_where, problem, "Minutes are a lower-case m.")
+        if slice_length > window.shortest:
+            problem = "the slice is longer than the window"
+            raise reader.fail(slice_where, problem, "Use a slice such as 5m.")
     if method is BudgetingMethod.TIMESLICES:
         slice_target = reader.ratio(
             join(where, "timeSliceTarget"), scale=1, hint="e.g. 0.99"
