@@ -396,3 +396,24 @@ def test_nothing_in_path_outside_alerts(running_bot, tmp_path: Path):
     status, _ = send(running_bot.url, "", b"{}")
 
     assert status == 404
+
+
+def test_future_start_does_not_set_future_detection(running_bot, runs, shared_dir):
+    driver = Driver(running_bot, running_bot.fake_slack)
+    payload = load_alert(shared_dir, "alertmanager_v4_firing.json")
+    for alert in payload["alerts"]:
+        alert["startsAt"] = "2999-01-01T00:00:00Z"
+    send_alertmanager(running_bot.url, payload)
+    runs.wait()
+    [group] = rows(running_bot, SignalGroup)
+
+    click(
+        driver,
+        group,
+        {"action_id": ids.ALERT_DECLARE, "value": str(group.id), "block_id": "b"},
+    )
+    runs.wait()
+
+    [incident] = rows(running_bot, Incident)
+    assert incident.detected_at is not None
+    assert incident.detected_at <= datetime.now(UTC)

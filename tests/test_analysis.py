@@ -78,3 +78,23 @@ def test_analysis_on_timeline(driver):
     timeline = driver.command("timeline", channel=incident.channel_id)
 
     assert "*root cause*" in str(timeline["blocks"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("40% of checkouts failed", "counts 40.00% errors from it"),
+        ("full outage of the API", "counts 100.00% errors from it"),
+        ("150% errors", "no error ratio between 0% and 100% could be read"),
+        ("users could not log in", "Recorded the impact."),
+    ],
+    ids=["ratio", "full-outage", "over-100", "no-ratio"],
+)
+def test_impact_reply_names_error_ratio(driver, text, expected):
+    incident = driver.declare("Checkout errors")
+
+    reply = driver.command(f"impact {text}", channel=incident.channel_id)
+
+    assert expected in reply["text"]
+    (event,) = driver.events(incident.id, "impact")
+    assert event.text == text

@@ -6,12 +6,18 @@ and the timeline shows when they were written and by which person.
 
 from __future__ import annotations
 
+import re
+
 from bot.docs.runbooks import OUTCOMES
 from bot.errors import UserError
 from bot.flows.base import Actor, Reply, require_incident, utc_now
 from bot.flows.timeline import record
 from bot.runtime import Runtime
+from bot.slo.impact import parse_error_ratio
+from bot.slo.text import format_share
 from bot.store import incidents
+
+PERCENT = re.compile(r"\d\s*%")
 
 LESSON_KINDS = ("went-well", "went-wrong", "lucky")
 EXAMPLES = {
@@ -42,8 +48,27 @@ def add(runtime: Runtime, actor: Actor, kind: str, text: str, reply: Reply) -> N
     record(runtime, actor, kind=kind, text=text, occurred_at=utc_now(), data=data)
     if kind == "why":
         reply(f"Why #{data['step']} recorded.")
+    elif kind == "impact":
+        reply(impact_reply(text))
     else:
         reply(f"Recorded the {kind.replace('-', ' ')}.")
+
+
+def impact_reply(text: str) -> str:
+    """Say which error ratio the error budget reads from an impact statement."""
+    ratio = parse_error_ratio(text)
+    if ratio is not None:
+        return (
+            f"Recorded the impact. The error budget counts {format_share(ratio)} "
+            "errors from it."
+        )
+    if PERCENT.search(text):
+        return (
+            "Recorded the impact, but no error ratio between 0% and 100% could be "
+            "read from it, so the error budget does not use it. Write the ratio as "
+            "`40% errors`, `error rate 2.5%` or `full outage`."
+        )
+    return "Recorded the impact."
 
 
 def next_why_step(runtime: Runtime, actor: Actor) -> int:

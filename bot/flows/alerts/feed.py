@@ -52,10 +52,12 @@ def feed_signal(
     _record(session, incident, signal, FIRING, signal.starts_at, now)
     if signal.status == RESOLVED:
         _record(session, incident, signal, RESOLVED, signal.ends_at or now, now)
+    # A sender's clock running ahead must not put detection in the future.
+    started = min(signal.starts_at, now)
     if signal.status == FIRING and (
-        incident.detected_at is None or signal.starts_at < incident.detected_at
+        incident.detected_at is None or started < incident.detected_at
     ):
-        incident.detected_at = signal.starts_at
+        incident.detected_at = started
     if signal.runbook_url:
         _record_runbook(session, incident, signal, now)
     incident.updated_at = now
