@@ -115,8 +115,10 @@ def _alert_names(session: Session, events: list[TimelineEvent]) -> tuple[str, ..
     """Return the alert names, from the stored signals or else the event text."""
     ids = [event.data.get("signal_id") for event in events]
     wanted = [signal_id for signal_id in ids if isinstance(signal_id, int)]
-    statement = select(Signal.id, Signal.name).where(Signal.id.in_(wanted))
-    names_by_id = dict(session.execute(statement).tuples().all()) if wanted else {}
+    names_by_id: dict[int, str] = {}
+    if wanted:
+        statement = select(Signal.id, Signal.name).where(Signal.id.in_(wanted))
+        names_by_id = {row.id: row.name for row in session.execute(statement)}
     names = []
     for event, signal_id in zip(events, ids, strict=True):
         name = names_by_id.get(signal_id) if isinstance(signal_id, int) else None
