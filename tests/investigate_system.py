@@ -1,6 +1,6 @@
 """A system under investigation for the Slack tests: a git checkout of a shop.
 
-The checkout holds the compose files of tests/fixtures/investigate/compose, so the
+The checkout contains the compose files of tests/fixtures/investigate/compose, so the
 graph is frontend -> checkout -> payments, db, redis and rabbitmq. Commits are dated
 by the caller.
 """

@@ -32,12 +32,14 @@ def shop(tmp_path: Path) -> Path:
         "Import the compose files",
         when=NOW - timedelta(days=30),
     )
+
     commit(
         repo,
         "Initial checkout code",
         ["services/checkout/app.py"],
         NOW - timedelta(days=20),
     )
+
     for number in range(ROUTINE_COMMITS):
         commit(
             repo,
@@ -45,12 +47,14 @@ def shop(tmp_path: Path) -> Path:
             [f"services/checkout/routine_{number}.py"],
             NOW - timedelta(days=6, hours=number),
         )
+
     commit(
         repo,
         "Tune payments retries",
         ["services/payments/retry.py"],
         NOW - timedelta(days=1),
     )
+
     git(repo, "checkout", "-q", "-b", "pool-size")
     commit(
         repo,
@@ -58,6 +62,7 @@ def shop(tmp_path: Path) -> Path:
         ["services/checkout/db.py"],
         IMPACT_START - timedelta(hours=1),
     )
+
     git(repo, "checkout", "-q", "main")
     merged_at = IMPACT_START - timedelta(minutes=30)
     git(
@@ -71,6 +76,7 @@ def shop(tmp_path: Path) -> Path:
         when=merged_at,
     )
     git(repo, "tag", "-a", "deploy-42", "-m", "deploy", when=merged_at)
+
     return repo
 
 

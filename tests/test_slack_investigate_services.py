@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 from typing import Any
@@ -222,3 +223,14 @@ def test_blast_without_name_outside_incident(driver):
     reply = driver.command("blast", channel="C0FAKECHAN1")
 
     assert "Name a service." in reply_text(reply)
+
+
+def test_services_add_missing_checkout_reported(driver, shop):
+    shutil.rmtree(shop)
+    incident = driver.declare("Checkout errors")
+
+    reply = driver.command("services add checkout", channel=incident.channel_id)
+
+    assert f"The system checkout {shop} is not a folder" in reply_text(reply)
+    assert "error id" in reply_text(reply)
+    assert driver.incident(incident.id).services == []

@@ -22,9 +22,9 @@ from bot.slack.blocks import Block, context, escape_mrkdwn, fit_blocks, section
 
 log = logging.getLogger(__name__)
 
-SHOWN_CHANGES = 10
-SHOWN_FILES = 5
-SHOWN_DEPLOYS = 10
+MAX_POSTED_CHANGES = 10
+MAX_FILES_PER_CHANGE = 5
+MAX_POSTED_DEPLOYS = 10
 SUBJECT_LIMIT = 200
 HASH_LENGTH = 12
 
@@ -63,7 +63,7 @@ def show_changes(
     assert incident.channel_id is not None
     title = f"Commits to {', '.join(searched)} for {reference}"
     post(runtime, incident.channel_id, views.Message(title, fit_blocks(blocks)))
-    attached = len(report.changes) > SHOWN_CHANGES
+    attached = len(report.changes) > MAX_POSTED_CHANGES
     if attached:
         share_file(
             runtime,
@@ -94,11 +94,11 @@ def changes_blocks(
 ) -> list[Block]:
     """Build the message: the window, the top commits, deploy tags and warnings."""
     blocks = [section(_window_text(report, services, lookback, marked))]
-    shown = report.changes[:SHOWN_CHANGES]
-    blocks.extend(section(change_text(change)) for change in shown)
+    posted = report.changes[:MAX_POSTED_CHANGES]
+    blocks.extend(section(change_text(change)) for change in posted)
     if not report.changes:
         blocks.append(section("No commits touched these services in the window."))
-    rest = len(report.changes) - len(shown)
+    rest = len(report.changes) - len(posted)
     if rest:
         blocks.append(
             context(f"… and {rest} more commits, all listed in the attached file.")
@@ -132,9 +132,9 @@ def change_text(change: Change) -> str:
     for tag in change.deploy_tags:
         flags.append(f"`deploy: {_code(tag)}`")
     subject = escape_mrkdwn(change.subject[:SUBJECT_LIMIT])
-    files = ", ".join(_code(name) for name in change.files[:SHOWN_FILES])
-    if len(change.files) > SHOWN_FILES:
-        files += f" and {len(change.files) - SHOWN_FILES} more"
+    files = ", ".join(_code(name) for name in change.files[:MAX_FILES_PER_CHANGE])
+    if len(change.files) > MAX_FILES_PER_CHANGE:
+        files += f" and {len(change.files) - MAX_FILES_PER_CHANGE} more"
     services = ", ".join(escape_mrkdwn(name) for name in change.services)
     return "\n".join(
         [
@@ -148,13 +148,13 @@ def change_text(change: Change) -> str:
 
 def _deploys_text(report: ChangeReport) -> str:
     lines = ["*Deploy tags in the window*"]
-    for deploy in report.deploys[:SHOWN_DEPLOYS]:
+    for deploy in report.deploys[:MAX_POSTED_DEPLOYS]:
         lines.append(
             f"• `{_code(deploy.tag)}` at {_time(deploy.created_at)} on "
             f"`{deploy.commit[:HASH_LENGTH]}`"
         )
-    if len(report.deploys) > SHOWN_DEPLOYS:
-        lines.append(f"… and {len(report.deploys) - SHOWN_DEPLOYS} more")
+    if len(report.deploys) > MAX_POSTED_DEPLOYS:
+        lines.append(f"… and {len(report.deploys) - MAX_POSTED_DEPLOYS} more")
     return "\n".join(lines)
 
 

@@ -39,7 +39,7 @@ WEB_ADDRESS = re.compile(r"^https?://[^\s<>|]+$")
 
 @dataclass(frozen=True)
 class RunbookTerms:
-    """What the incident says about itself, for matching runbooks."""
+    """Terms taken from an incident's services and timeline, for matching runbooks."""
 
     reference: str
     services: tuple[str, ...]
@@ -114,10 +114,10 @@ def read_terms(session: Session, incident: Incident) -> RunbookTerms:
 def _alert_names(session: Session, events: list[TimelineEvent]) -> tuple[str, ...]:
     """Return the alert names, from the stored signals or else the event text."""
     ids = [event.data.get("signal_id") for event in events]
-    wanted = [signal_id for signal_id in ids if isinstance(signal_id, int)]
+    signal_ids = [signal_id for signal_id in ids if isinstance(signal_id, int)]
     names_by_id: dict[int, str] = {}
-    if wanted:
-        statement = select(Signal.id, Signal.name).where(Signal.id.in_(wanted))
+    if signal_ids:
+        statement = select(Signal.id, Signal.name).where(Signal.id.in_(signal_ids))
         names_by_id = {row.id: row.name for row in session.execute(statement)}
     names = []
     for event, signal_id in zip(events, ids, strict=True):
@@ -148,6 +148,8 @@ def _names(names: tuple[str, ...]) -> str:
 
 def runbook_line(match: RunbookMatch) -> str:
     """Return one runbook as a bullet: title, path in its repository, and why."""
+    # NOTE: runbook files get their path, not a link, because warroom.yaml has no
+    # web address for the repositories they are read from.
     runbook = match.runbook
     reasons = "; ".join(escape_mrkdwn(reason) for reason in match.reasons)
     path = escape_mrkdwn(runbook.path).replace("`", "'")
@@ -163,10 +165,10 @@ def _no_match(runtime: Runtime) -> str:
 
 
 def _link(label: str, url: str) -> str:
-    shown = escape_mrkdwn(label)
+    escaped = escape_mrkdwn(label)
     if WEB_ADDRESS.match(url):
-        return f"<{url}|{shown}>"
-    return f"{shown}: {escape_mrkdwn(url)}"
+        return f"<{url}|{escaped}>"
+    return f"{escaped}: {escape_mrkdwn(url)}"
 
 
 def _warnings_note(warnings: tuple[str, ...]) -> str:

@@ -77,13 +77,13 @@ def add_services(
     with runtime.sessions() as session:
         require_incident(session, actor)  # fail fast outside an incident channel
     system = load_system(runtime)
-    wanted = resolve_names(system.graph, names)
+    requested = resolve_names(system.graph, names)
 
     with transaction(runtime.sessions) as session:
         incident = require_incident(session, actor, lock=True)
         current = list(incident.services)
         present = {name.lower() for name in current}
-        added = [name for name in wanted if name.lower() not in present]
+        added = [name for name in requested if name.lower() not in present]
         reference = incident_reference(incident.number)
         incident_id = incident.id
         if added:
@@ -93,7 +93,7 @@ def add_services(
         services = list(incident.services)
 
     if not added:
-        text = f"{_names(wanted)} already affect {reference}; nothing changed."
+        text = f"{_names(requested)} already affect {reference}; nothing changed."
         reply(views.Message(text, [section(text)]))
         return
     log.info("incident %s: added services %s", incident_id, ",".join(added))

@@ -23,7 +23,7 @@ from bot.slack.blocks import escape_mrkdwn
 NAME_SEPARATOR = re.compile(r"[\s,]+")
 CLOSE_MATCHES = 3
 # The list of known names in an error message stops after this many.
-KNOWN_NAMES_SHOWN = 30
+MAX_KNOWN_NAMES = 30
 
 NO_SERVICES = (
     "No services are known. Add a `services` catalogue to warroom.yaml, or set "
@@ -80,21 +80,21 @@ def resolve_names(graph: ServiceGraph, names: Sequence[str]) -> tuple[str, ...]:
 
 
 def _unknown(name: str, by_lower: dict[str, str]) -> str:
-    shown = escape_mrkdwn(name)
+    quoted = escape_mrkdwn(name)
     close = difflib.get_close_matches(name.lower(), list(by_lower), n=CLOSE_MATCHES)
     if not close:
-        return f'"{shown}" is not a known service.'
+        return f'"{quoted}" is not a known service.'
     suggestions = " or ".join(f"`{by_lower[match]}`" for match in close)
-    return f'"{shown}" is not a known service. Did you mean {suggestions}?'
+    return f'"{quoted}" is not a known service. Did you mean {suggestions}?'
 
 
 def known_services(graph: ServiceGraph) -> str:
     """Return a sentence listing the graph's services, cut after a few dozen."""
     names = sorted(graph.services)
-    shown = ", ".join(escape_mrkdwn(name) for name in names[:KNOWN_NAMES_SHOWN])
-    if len(names) > KNOWN_NAMES_SHOWN:
-        shown += f" and {len(names) - KNOWN_NAMES_SHOWN} more"
-    return f"Known services: {shown}."
+    listed = ", ".join(escape_mrkdwn(name) for name in names[:MAX_KNOWN_NAMES])
+    if len(names) > MAX_KNOWN_NAMES:
+        listed += f" and {len(names) - MAX_KNOWN_NAMES} more"
+    return f"Known services: {listed}."
 
 
 def share_file(
