@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from bot.errors import SlackCallError, UserError
 from bot.flows import severity
 from bot.flows.base import Actor, Reply, post, utc_now
+from bot.flows.investigate.suggestions import suggest_safely
 from bot.incidents.naming import channel_name, incident_reference
 from bot.logs import bind_ids
 from bot.runtime import Runtime
@@ -80,6 +81,8 @@ def declare(
     )
     for problem in set_up_channel(runtime, incident, actor):
         reply(problem)
+    if request.services:
+        suggest_safely(runtime, incident.id, request.services)
     return incident.id
 
 

@@ -184,6 +184,34 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "change 4f2a9c1 raised the pool size",
     ),
     _sub(
+        "services",
+        "services [add|remove <name> [<name>...]]",
+        "List the affected services, or add or remove some; adding replies with "
+        "their blast radius.",
+        "services add checkout payments",
+    ),
+    _sub(
+        "blast",
+        "blast [service]",
+        "Post who depends on a service and what it depends on, with a Graphviz "
+        "DOT file; without a name, for each affected service.",
+        "blast payments",
+    ),
+    _sub(
+        "changes",
+        "changes",
+        "Post the recent commits to the affected services and their direct "
+        "dependencies, ranked, with merges and deploy tags flagged.",
+        "changes",
+    ),
+    _sub(
+        "runbooks",
+        "runbooks",
+        "Post the runbooks matching the affected services, the alerts and the "
+        "failure mode.",
+        "runbooks",
+    ),
+    _sub(
         "slo",
         "slo",
         "Post what the incident cost each SLO of its services, with burn-down charts.",

@@ -25,6 +25,7 @@ from bot.flows import (
 )
 from bot.flows.base import Actor, Reply, ReplyBlocks, require_incident
 from bot.flows.declare import DeclareRequest, declare
+from bot.flows.investigate import blast, changes, runbooks, services
 from bot.incidents.corrections import is_correction
 from bot.incidents.lifecycle import MILESTONES
 from bot.metrics import REJECTED, counting
@@ -172,6 +173,10 @@ HANDLERS: dict[str, Handler] = {
     "change": text_handler(analysis.add_change),
     "postmortem": text_handler(postmortem.command),
     "slo": text_handler(slo.show),
+    "services": blocks_handler(services.services_command),
+    "blast": blocks_handler(blast.show_blast),
+    "changes": blocks_handler(changes.show_changes),
+    "runbooks": blocks_handler(runbooks.show_runbooks),
     "actions": blocks_handler(actions.list_items),
     "show": blocks_handler(listing.show),
     **{name: milestone_handler(name) for name in MILESTONES},
