@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from fractions import Fraction
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.slo.consumption import budget_by_service
 from bot.slo.impact import IncidentImpact, impact_of
+from bot.slo.model import SloCatalog
 from bot.store import incidents
 from bot.store.models import Incident
 
@@ -30,3 +33,18 @@ def impacts_since(
 
 def impact_for(session: Session, incident: Incident, now: datetime) -> IncidentImpact:
     return impact_of(incident, incidents.timeline(session, incident), now)
+
+
+def consumed_by_service(
+    session: Session,
+    catalog: SloCatalog,
+    team_id: str,
+    since: datetime,
+    until: datetime,
+) -> dict[str, Fraction]:
+    """Return the budget share each SLO-covered service of the team used in the window.
+
+    See `bot.slo.consumption.budget_by_service` for how the share is measured.
+    """
+    impacts = impacts_since(session, since, until, team_id)
+    return budget_by_service(catalog, impacts, since, until)
