@@ -16,8 +16,10 @@ from bot.report.periods import parse_since
 from bot.report.tables import render_tables
 from bot.report.trends import Report
 from bot.settings import Settings
+from bot.slo.loader import optional_slo_catalog
 from bot.store.db import make_session_factory
 from bot.store.report import load_report, stored_team_ids
+from bot.store.slo import consumed_by_service
 
 
 def run_report(settings: Settings, engine: Engine, args: argparse.Namespace) -> int:
@@ -25,8 +27,14 @@ def run_report(settings: Settings, engine: Engine, args: argparse.Namespace) -> 
     config = settings.config
     until = datetime.now(UTC)
     since = parse_since(args.since, until, ZoneInfo(config.timezone))
+    catalog = optional_slo_catalog(config.slo_file, settings.docs_repo)
     with make_session_factory(engine)() as session:
         team_id = _choose_team(stored_team_ids(session), args.team)
+        budget = (
+            None
+            if catalog is None
+            else consumed_by_service(session, catalog, team_id, since, until)
+        )
         report = load_report(
             session,
             team_id,
@@ -34,6 +42,7 @@ def run_report(settings: Settings, engine: Engine, args: argparse.Namespace) -> 
             since=since,
             until=until,
             period_kind=args.period,
+            budget=budget,
         )
     print("\n\n".join(render_tables(report)))
     if args.png:

@@ -1,4 +1,4 @@
-"""`warroom slo check` and `warroom slo report`: SLO files and budgets in a terminal."""
+"""`warroom slo check`, `report` and `advise`: SLO files and budgets in a terminal."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 from bot.errors import UserError
 from bot.settings import Settings
 from bot.slo.accounting import budget_status
+from bot.slo.advice_text import advice_lines
+from bot.slo.advise import DEFAULT_WINDOWS, advise, earliest_window_start
 from bot.slo.durations import DurationError, parse_duration
 from bot.slo.loader import default_slo_path, load_slo_file, load_slo_files
 from bot.slo.model import SloCatalog
@@ -17,7 +19,7 @@ from bot.slo.text import describe_slo, report_lines
 
 
 def add_commands(commands: Any) -> None:
-    """Register `slo check` and `slo report` on the top-level subparsers."""
+    """Register `slo check`, `slo report` and `slo advise` as top-level commands."""
     slo = commands.add_parser("slo", help="error budgets and SLO files")
     actions = slo.add_subparsers(required=True, metavar="ACTION")
     check = actions.add_parser("check", help="validate SLO files and list their SLOs")
@@ -32,6 +34,26 @@ def add_commands(commands: Any) -> None:
     )
     report.add_argument("--team", help="Slack team id; default: every workspace")
     report.set_defaults(run=print_report)
+
+    advise = actions.add_parser(
+        "advise",
+        help="propose SLO adjustments from the incidents of each SLO's last windows",
+    )
+    advise.add_argument(
+        "--windows",
+        type=_window_count,
+        default=DEFAULT_WINDOWS,
+        help=f"how many of each SLO's windows to judge, ending now "
+        f"(default {DEFAULT_WINDOWS})",
+    )
+    advise.add_argument("--team", help="Slack team id; default: every workspace")
+    advise.add_argument(
+        "--now",
+        type=_moment,
+        help="judge as if it were this ISO 8601 time with an offset, e.g. "
+        "2026-12-01T00:00+00:00; for reproducing earlier advice (default: now)",
+    )
+    advise.set_defaults(run=print_advice)
 
 
 def check_files(settings: Settings, args: argparse.Namespace) -> int:
@@ -71,6 +93,57 @@ def print_report(settings: Settings, args: argparse.Namespace) -> int:
     statuses = [budget_status(slo, impacts, now, window) for slo in catalog.slos]
     print("\n".join(report_lines(statuses)))
     return 0
+
+
+def print_advice(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.store.db import make_engine, make_session_factory
+    from bot.store.slo import dismissed_alerts, evidence_since, records_start
+
+    catalog = _catalog(settings)
+    now = args.now or datetime.now(UTC)
+    since = earliest_window_start(catalog, now, args.windows)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            history = evidence_since(session, since, now, args.team)
+            dismissed = dismissed_alerts(session, since, args.team)
+            started = records_start(session, args.team)
+    finally:
+        engine.dispose()
+    advices = advise(
+        catalog,
+        history,
+        dismissed,
+        now=now,
+        records_since=started,
+        window_count=args.windows,
+    )
+    print("\n".join(advice_lines(advices)))
+    return 0
+
+
+def _window_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a whole number of 1 or more')
+    return count
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f'"{text}" is not an ISO 8601 time such as 2026-12-01T00:00+00:00'
+        ) from error
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f'"{text}" has no offset; add one, e.g. +00:00 for UTC'
+        )
+    return moment.astimezone(UTC)
 
 
 def _window(text: str | None) -> timedelta | None:

@@ -45,15 +45,24 @@ class Canvas:
         red, green, blue = self._pixels[offset : offset + 3]
         return (red, green, blue)
 
-    def line(self, x0: int, y0: int, x1: int, y1: int, color: Color) -> None:
-        """Draw a one-pixel line with Bresenham's algorithm, both ends included."""
+    def line(
+        self, x0: int, y0: int, x1: int, y1: int, color: Color, *, dash: int = 0
+    ) -> None:
+        """Draw a one-pixel line with Bresenham's algorithm, both ends included.
+
+        With `dash` > 0 the line alternates `dash` drawn and `dash` skipped pixels,
+        counted along the line from (x0, y0).
+        """
         dx = abs(x1 - x0)
         dy = -abs(y1 - y0)
         step_x = 1 if x0 < x1 else -1
         step_y = 1 if y0 < y1 else -1
         error = dx + dy
+        count = 0
         while True:
-            self.set_pixel(x0, y0, color)
+            if not dash or (count // dash) % 2 == 0:
+                self.set_pixel(x0, y0, color)
+            count += 1
             if x0 == x1 and y0 == y1:
                 return
             doubled = 2 * error

@@ -164,3 +164,11 @@ def test_budget_chart_marks_overspent():
 
 def test_budget_chart_none_without_budget():
     assert budget_chart(report_of([record(1, 10, 30)])) is None
+
+
+def test_line_dash_skips_pixels():
+    canvas = Canvas(12, 1)
+    canvas.line(0, 0, 11, 0, (0, 0, 0), dash=3)
+
+    drawn = [x for x in range(12) if canvas.pixel(x, 0) != WHITE]
+    assert drawn == [0, 1, 2, 6, 7, 8]

@@ -28,7 +28,9 @@ from bot.slack.blocks import (
     section,
 )
 from bot.slack.blocks import header as header_block
+from bot.slo.loader import optional_slo_catalog
 from bot.store.report import load_report
+from bot.store.slo import consumed_by_service
 
 log = logging.getLogger(__name__)
 
@@ -115,14 +117,22 @@ def code_blocks(text: str) -> list[Block]:
 def _load(
     runtime: Runtime, team_id: str, since: datetime, until: datetime, period: str
 ) -> Report:
+    settings = runtime.settings
+    catalog = optional_slo_catalog(settings.config.slo_file, settings.docs_repo)
     with runtime.sessions() as session:
+        budget = (
+            None
+            if catalog is None
+            else consumed_by_service(session, catalog, team_id, since, until)
+        )
         return load_report(
             session,
             team_id,
-            runtime.settings.config,
+            settings.config,
             since=since,
             until=until,
             period_kind=period,
+            budget=budget,
         )
 
 

@@ -13,5 +13,9 @@ Pure domain code that imports neither Slack nor a database session. The entry po
   findings, and `accounting.services_without_slo(catalog, services)` the services
   no SLO covers.
 - `chart.impacts_png(slo, impacts, start, end)` draws the burn-down as PNG bytes.
+- `consumption.budget_by_service(catalog, impacts, since, until)` returns each
+  service's largest budget share in a window, for the trends report.
+- `advise.advise(catalog, history, dismissed, now=..., records_since=...)`
+  proposes SLO adjustments, and `advice_text.advice_lines` lays them out.
 - `text` formats the exact values for people.
 """

@@ -162,3 +162,13 @@ def current_burn_rate(
         Fraction(0),
     )
     return burn_rate(bad_time / seconds(lookback), slo.objective)
+
+
+def objective_for_share(objective: Fraction, consumed: Fraction) -> Fraction:
+    """Return the objective whose budget the same bad events would use exactly.
+
+    Events that used `consumed` of the budget at `objective` use all of it at
+    1 - consumed x (1 - objective), because time-based and slice-based shares both
+    scale with 1 / (1 - objective).
+    """
+    return 1 - consumed * (1 - objective)

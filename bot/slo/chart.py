@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from fractions import Fraction
 
+from bot.png import Canvas
+from bot.report.font import GLYPH_HEIGHT, draw_text
 from bot.slo.budget import (
     EPOCH,
     Span,
@@ -25,7 +27,6 @@ from bot.slo.budget import (
 )
 from bot.slo.impact import IncidentImpact
 from bot.slo.model import BudgetingMethod, Slo
-from bot.slo.png import Canvas
 
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 24
@@ -93,11 +94,13 @@ def burndown_png(
 
     canvas.line(LEFT, TOP, LEFT, TOP + plot_height - 1, AXIS)
     canvas.line(LEFT, y_of(Fraction(0)), WIDTH - RIGHT, y_of(Fraction(0)), AXIS)
-    canvas.line(LEFT, y_of(Fraction(1)), WIDTH - RIGHT - 1, y_of(Fraction(0)), GRID, 4)
-    canvas.text(4, y_of(Fraction(1)), "100%", AXIS)
-    canvas.text(4, y_of(Fraction(0)) - 10, "0%", AXIS)
+    canvas.line(
+        LEFT, y_of(Fraction(1)), WIDTH - RIGHT - 1, y_of(Fraction(0)), GRID, dash=4
+    )
+    draw_text(canvas, 4, y_of(Fraction(1)), "100%", AXIS)
+    draw_text(canvas, 4, y_of(Fraction(0)) - GLYPH_HEIGHT - 2, "0%", AXIS)
     days = round((end - start).total_seconds() / 86400)
-    canvas.text(WIDTH - RIGHT - 32, HEIGHT - BOTTOM + 8, f"{days}d", AXIS)
+    draw_text(canvas, WIDTH - RIGHT - 32, HEIGHT - BOTTOM + 8, f"{days}d", AXIS)
     for span in spans:
         if start <= span.start < end:
             x = x_of(span.start)

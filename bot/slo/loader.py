@@ -36,6 +36,22 @@ def default_slo_path(slo_file: Path | None, docs_repo: Path | None) -> Path | No
     return None
 
 
+def optional_slo_catalog(
+    slo_file: Path | None, docs_repo: Path | None
+) -> SloCatalog | None:
+    """Read the configured SLO file, or return None when none is configured.
+
+    Only a missing slo.yaml in the docs repository means "none": a `slo_file` set in
+    warroom.yaml that does not exist raises the same `ConfigError` as an invalid one.
+    """
+    path = default_slo_path(slo_file, docs_repo)
+    if path is None:
+        return None
+    if slo_file is None and not path.exists():
+        return None
+    return load_slo_file(path)
+
+
 def load_slo_files(paths: Iterable[Path]) -> SloCatalog:
     """Read several SLO files into one catalogue; an SLO defined twice is an error."""
     slos: list[Slo] = []

@@ -31,8 +31,9 @@ def load_report(
 ) -> Report:
     """Compute the team's trends in the configured time zone and severity names.
 
-    `budget` maps each service to the fraction of its error budget consumed; leave
-    it out while no SLO data is available.
+    `budget` maps each service to the fraction of its error budget consumed, as
+    `bot.store.slo.consumed_by_service` computes it; None when no SLO file is
+    configured.
     """
     return build_report(
         incident_records(session, team_id, since, until),
