@@ -64,7 +64,7 @@ def show(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
     if not impact.services:
         raise UserError(
             f"{impact.reference} names no affected services, so no SLO applies. "
-            "Services are chosen in the form of `/incident declare`."
+            "Add them with `/incident services add <name>`."
         )
     costs = incident_costs(catalog, impact, history)
     uncovered = services_without_slo(catalog, impact.services)

@@ -42,7 +42,8 @@ def resolve_sources(
     if not repository.is_dir():
         raise InvestigationError(
             f"The system checkout {repository} is not a folder. Set "
-            "investigation.repository in warroom.yaml or pass --repo."
+            "investigation.repository in warroom.yaml (or pass --repo on the "
+            "command line)."
         )
     name = config_path.name if config_path is not None else "warroom.yaml"
     return Sources(base=base, repository=repository, config_file=name)
