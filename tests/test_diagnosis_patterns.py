@@ -152,7 +152,7 @@ def test_error_message_of_trace(trace, message):
 SOURCES = {
     "a.py": "class A:\n    def f(self):\n        if x:\n            raise E()\n",
     "a.go": "func (s *Server) Serve() {\n\treturn err\n}\n",
-    "A.java": "class A {\n  public void run(int n) {\n    if (n > 0) {\n      throw e;\n",
+    "A.java": "class A {\n  public void run(int n) {\n    if (n > 0) {\n      throw e;",
     "a.ts": "export const load = async (id: string) => {\n  throw new Error('x');\n",
     "a.rb": "def checkout\n  raise 'x'\nend\n",
 }
