@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import WarroomConfig
+from bot.docs.hypotheses import hypotheses_context
 from bot.incidents.corrections import CORRECTION_KINDS
 from bot.incidents.improvement import Analysis, plan_groups, plan_item, propose
 from bot.incidents.lifecycle import (
@@ -149,6 +150,7 @@ def build_context(
         "actions_missing": missing("No action items", "action <text>"),
         **improvement(session, incident, events, items, metrics),
         **investigation(events, missing),
+        **hypotheses_context(session, incident, missing),
         **detection(incident, metrics, events, missing),
         "zone": config.timezone,
         "timeline": [

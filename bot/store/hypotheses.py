@@ -28,8 +28,11 @@ def for_incident(session: Session, incident_id: int) -> Sequence[Hypothesis]:
     ).all()
 
 
-def find(session: Session, team_id: str, hypothesis_id: int) -> Hypothesis | None:
-    hypothesis = session.get(Hypothesis, hypothesis_id)
+def find(
+    session: Session, team_id: str, hypothesis_id: int, *, fresh: bool = False
+) -> Hypothesis | None:
+    """Return the team's hypothesis; `fresh` reloads it instead of using the cache."""
+    hypothesis = session.get(Hypothesis, hypothesis_id, populate_existing=fresh)
     if hypothesis is None or hypothesis.team_id != team_id:
         return None
     return hypothesis

@@ -318,8 +318,10 @@ class Hypothesis(Base):
     channel_id: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
 
+    incident: Mapped[Incident] = relationship()
     evidence: Mapped[list[HypothesisEvidence]] = relationship(
-        back_populates="hypothesis", order_by="HypothesisEvidence.added_at"
+        back_populates="hypothesis",
+        order_by="(HypothesisEvidence.added_at, HypothesisEvidence.id)",
     )
 
 
