@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -21,17 +21,15 @@ STATUS_LABELS = {
 }
 
 
-class MissingNote(Protocol):
-    problem: str
-    remedy: str
-
-
 def hypotheses_context(
     session: Session,
     incident: Incident,
-    missing: Callable[[str, str], MissingNote],
+    missing: Callable[[str, str], object],
 ) -> dict[str, Any]:
-    """Return the hypotheses, oldest first, with their evidence, for the template."""
+    """Return the hypotheses, oldest first, with their evidence, for the template.
+
+    `missing` builds the note the template shows when there are none.
+    """
     found = []
     for hypothesis in store.for_incident(session, incident.id):
         status = STATUS_LABELS.get(hypothesis.status, hypothesis.status)
