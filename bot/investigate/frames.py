@@ -1,8 +1,8 @@
 """Split a pasted stack trace into frames: file, line and function.
 
 Understands the traces that Python, Java (and other JVM languages), Go, Node.js,
-browser JavaScript and Ruby print. The file of a frame is kept as printed; for a JVM
-frame, which names only the file, the package turns it into a path such as
+browser JavaScript and Ruby print. The file of a frame is kept as printed. A JVM
+frame names only the file, so its package turns it into a path such as
 `com/acme/shop/Pool.java`.
 """
 
@@ -106,9 +106,9 @@ def error_message(text: str) -> str | None:
         is_go_function = parse_frame(follows, line) is not None and bool(
             GO_FUNCTION.match(line.strip())
         )
-        is_source = bool(previous) and PYTHON_FRAME.match(previous) is not None
+        # Indented lines are frames or the source lines Python prints under them.
         unusable = NOT_MESSAGE.match(line.strip()) or line[:1].isspace()
-        if not (is_frame or is_go_function or is_source or unusable):
+        if not (is_frame or is_go_function or unusable):
             candidates.append(line.strip())
         previous = line
     if not candidates:

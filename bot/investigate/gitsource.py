@@ -67,14 +67,14 @@ class Repository:
         the file sharing the longest run of trailing path parts wins, and at least
         the file name must agree.
         """
-        wanted = PurePosixPath(path.replace("\\", "/")).parts
-        if not wanted:
+        printed = PurePosixPath(path.replace("\\", "/")).parts
+        if not printed:
             return None
         best: tuple[int, str] | None = None
         for file in self.files():
-            if not file.endswith(wanted[-1]):
+            if not file.endswith(printed[-1]):
                 continue
-            shared = _shared_suffix(PurePosixPath(file).parts, wanted)
+            shared = _shared_suffix(PurePosixPath(file).parts, printed)
             if shared and (best is None or shared > best[0]):
                 best = (shared, file)
         return best[1] if best else None
@@ -155,9 +155,9 @@ def _grep_line(line: str) -> tuple[str, int, str]:
     return rest, 0, ""
 
 
-def _shared_suffix(file: tuple[str, ...], wanted: tuple[str, ...]) -> int:
+def _shared_suffix(file: tuple[str, ...], printed: tuple[str, ...]) -> int:
     shared = 0
-    for left, right in zip(reversed(file), reversed(wanted), strict=False):
+    for left, right in zip(reversed(file), reversed(printed), strict=False):
         if left != right:
             break
         shared += 1

@@ -62,7 +62,8 @@ def search_patterns(text: str) -> tuple[SearchPattern, ...]:
     """Return the patterns to try for `text`, in order, until one finds a line.
 
     The exact text comes first, then the tolerant pattern. For a message of the form
-    `Name: message` the message alone, and then the bare exception name, follow.
+    `Name: message`, the same two for the message alone follow. Then come runs of
+    consecutive words and, last, the bare exception name.
     """
     text = " ".join(text.split())
     candidates = [text]

@@ -29,8 +29,9 @@ from bot.investigate.system import Sources, service_paths
 
 log = logging.getLogger(__name__)
 
-# Lines blamed per trace at most; each blame is one git process.
+# Maximum places listed and blamed per trace, because each blame is one git process.
 MAX_HITS = 200
+# Maximum length of the text to trace, enough for a long stack trace (an estimate).
 MAX_TEXT = 4000
 RAISE = re.compile(
     r"\b(?:raise|throw|panic|abort|fatal|errors\.New|fmt\.Errorf|Err\(|new \w*(?:Error|"

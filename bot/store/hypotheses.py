@@ -64,7 +64,7 @@ def traced_incidents(session: Session, team_id: str | None) -> list[TracedIncide
     """Return the services of every incident, `team_id`'s only when given.
 
     Services come from the incident's list and from timeline events of kind
-    "services" whose data holds a "services" list.
+    "services" whose data contains a "services" list.
     """
     query = select(Incident)
     if team_id is not None:
