@@ -12,6 +12,7 @@ from bot import __version__
 from bot.cli_slo import add_commands as add_slo_commands
 from bot.errors import UserError, WarroomError
 from bot.investigate.commands import add_commands as add_investigation_commands
+from bot.investigate.diagnosis_commands import add_commands as add_diagnosis_commands
 from bot.logs import LOG_FORMATS, configure_logging, hide_secrets, log_format_from_env
 from bot.settings import Settings, settings_from_env
 from bot.store.db import make_engine, upgrade
@@ -100,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(run=_check_config)
     add_investigation_commands(commands)
+    add_diagnosis_commands(commands)
     return parser
 
 

@@ -21,6 +21,8 @@ TABLES = {
     "reminders",
     "signal_groups",
     "signals",
+    "hypotheses",
+    "evidence",
     "alembic_version",
 }
 NOW = datetime(2026, 12, 4, 15, 30, tzinfo=UTC)

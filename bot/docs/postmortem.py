@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot.config import WarroomConfig
 from bot.docs.blast import blast_context
 from bot.docs.budget import account_for, budget_context, load_catalog
+from bot.docs.hypotheses import hypotheses_context
 from bot.docs.index import postmortem_path
 from bot.incidents.corrections import CORRECTION_KINDS
 from bot.incidents.improvement import Analysis, plan_groups, plan_item, propose
@@ -184,6 +185,7 @@ def build_context(
             account.burn_rate_rule,
         ),
         **investigation(events, missing),
+        **hypotheses_context(session, incident, missing),
         **detection(incident, metrics, events, missing),
         "zone": config.timezone,
         "timeline": [

@@ -218,11 +218,11 @@ def _owners(path: str, members: list[ServicePaths]) -> set[str]:
     return {
         member.service
         for member in members
-        if any(_contains(pattern, path) for pattern in member.paths)
+        if any(path_in(pattern, path) for pattern in member.paths)
     }
 
 
-def _contains(pattern: str, path: str) -> bool:
+def path_in(pattern: str, path: str) -> bool:
     """Tell whether a catalogue path (a folder, file or glob) covers a file."""
     if any(character in pattern for character in "*?["):
         return fnmatch.fnmatchcase(path, pattern)

@@ -212,6 +212,19 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "runbooks",
     ),
     _sub(
+        "trace",
+        "trace <error text, exception name or stack trace>",
+        "Find where an error is raised, logged or handled in the services' "
+        "repositories, with the commit that last changed each line.",
+        "trace connection pool exhausted after 3 retries",
+    ),
+    _sub(
+        "hypothesis",
+        "hypothesis <text>",
+        "Post a hypothesis with Confirmed, Ruled out and Add evidence buttons.",
+        "hypothesis the new pool size is too small for peak traffic",
+    ),
+    _sub(
         "slo",
         "slo",
         "Post what the incident cost each SLO of its services, with burn-down charts.",

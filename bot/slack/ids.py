@@ -67,6 +67,11 @@ ALERT_DECLARE = "alert_declare"
 ALERT_ATTACH = "alert_attach"
 ALERT_DISMISS = "alert_dismiss"
 ALERT_GROUP_BLOCK_PREFIX = "alert_group_"
+# Buttons on a hypothesis post; the value is the hypothesis id.
+HYPOTHESIS_CONFIRM = "hypothesis_confirm"
+HYPOTHESIS_RULE_OUT = "hypothesis_rule_out"
+HYPOTHESIS_EVIDENCE = "hypothesis_evidence"
+HYPOTHESIS_ROOT_CAUSE = "hypothesis_root_cause"
 # Block Kit action ids the bot listens for.
 ACTIONS = frozenset(
     {
@@ -82,13 +87,22 @@ ACTIONS = frozenset(
         ACTION_ITEM_REASSIGN,
         PROPOSAL_ACCEPT,
         PROPOSAL_DISMISS,
+        HYPOTHESIS_CONFIRM,
+        HYPOTHESIS_RULE_OUT,
+        HYPOTHESIS_EVIDENCE,
+        HYPOTHESIS_ROOT_CAUSE,
     }
 )
 
 DECLARE_VIEW = "declare_incident"
 ACTION_VIEW = "add_action_item"
+EVIDENCE_VIEW = "add_hypothesis_evidence"
 # Modal callback ids the bot listens for.
-VIEWS = frozenset({DECLARE_VIEW, ACTION_VIEW})
+VIEWS = frozenset({DECLARE_VIEW, ACTION_VIEW, EVIDENCE_VIEW})
+
+# Block and input ids inside the evidence modal.
+EVIDENCE_LINK = "link"
+EVIDENCE_NOTE = "note"
 
 # Block and input ids inside the action item modal.
 ACTION_TEXT = "text"

@@ -292,3 +292,51 @@ class Signal(Base):
     first_received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deliveries: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Hypothesis(Base):
+    """A suspected cause that responders test during an incident.
+
+    `status` is open, confirmed or ruled-out. `root_cause_at` is set when a confirmed
+    hypothesis was made the root cause, which also records a cause on the timeline.
+    """
+
+    __tablename__ = "hypotheses"
+    __table_args__ = (Index(None, "incident_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))
+    created_by: Mapped[str] = mapped_column(USER_ID)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(USER_ID)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    root_cause_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The channel message with the buttons, edited when the hypothesis changes.
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+
+    incident: Mapped[Incident] = relationship()
+    evidence: Mapped[list[HypothesisEvidence]] = relationship(
+        back_populates="hypothesis",
+        order_by="(HypothesisEvidence.added_at, HypothesisEvidence.id)",
+    )
+
+
+class HypothesisEvidence(Base):
+    """A link for or against a hypothesis: dashboard, log query, commit or trace hit."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (Index(None, "hypothesis_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    hypothesis_id: Mapped[int] = mapped_column(ForeignKey("hypotheses.id"))
+    link: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    added_by: Mapped[str] = mapped_column(USER_ID)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    hypothesis: Mapped[Hypothesis] = relationship(back_populates="evidence")

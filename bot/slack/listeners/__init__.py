@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.runtime import Runtime
-from bot.slack.listeners import commands, dedupe, errors, interactions
+from bot.slack.listeners import commands, dedupe, errors, hypotheses, interactions
 
 
 def register_all(app: App, runtime: Runtime) -> None:
@@ -13,3 +13,4 @@ def register_all(app: App, runtime: Runtime) -> None:
     dedupe.register(app, runtime)
     commands.register(app, runtime)
     interactions.register(app, runtime)
+    hypotheses.register(app, runtime)

@@ -14,6 +14,7 @@ from bot.flows import (
     actions,
     analysis,
     corrections,
+    hypotheses,
     listing,
     postmortem,
     report,
@@ -23,6 +24,7 @@ from bot.flows import (
     status,
     timeline,
 )
+from bot.flows import trace as tracing
 from bot.flows.base import Actor, Reply, ReplyBlocks, require_incident
 from bot.flows.declare import DeclareRequest, declare
 from bot.flows.investigate import blast, changes, runbooks, services
@@ -171,6 +173,8 @@ HANDLERS: dict[str, Handler] = {
     "failure-mode": analysis_handler("failure-mode"),
     "runbook": text_handler(analysis.add_runbook),
     "change": text_handler(analysis.add_change),
+    "trace": text_handler(tracing.trace_error),
+    "hypothesis": text_handler(hypotheses.add),
     "postmortem": text_handler(postmortem.command),
     "slo": text_handler(slo.show),
     "services": blocks_handler(services.services_command),
