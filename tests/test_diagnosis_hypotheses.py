@@ -144,6 +144,11 @@ def test_confirm_then_root_cause(driver):
     assert cause.actor_id == RESPONDER
     assert cause.data == {"hypothesis": after.id}
     assert stored(driver)[0].root_cause_at is not None
+    timeline = [event.text for event in driver.events(incident.id, "hypothesis")]
+    assert timeline == [
+        f"hypothesis #{after.id}: pool too small",
+        f"hypothesis #{after.id} confirmed: pool too small",
+    ]
 
 
 def test_root_cause_needs_confirmation(driver):

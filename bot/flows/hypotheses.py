@@ -53,6 +53,7 @@ def add(runtime: Runtime, actor: Actor, text: str, reply: Reply) -> None:
         session.add(hypothesis)
         session.flush()
         hypothesis_id = hypothesis.id
+        on_timeline(session, hypothesis, actor, f"hypothesis #{hypothesis_id}: {text}")
         message = hypothesis_message(hypothesis)
     ts = post(runtime, actor.channel_id, message)
     with transaction(runtime.sessions) as session:
@@ -76,6 +77,12 @@ def decide(runtime: Runtime, actor: Actor, hypothesis_id: int, status: str) -> s
         hypothesis.status = status
         hypothesis.decided_by = actor.user_id
         hypothesis.decided_at = utc_now()
+        on_timeline(
+            session,
+            hypothesis,
+            actor,
+            f"hypothesis #{hypothesis_id} {STATUS_NAMES[status]}: {hypothesis.text}",
+        )
     refresh_post(runtime, hypothesis_id)
     log.info("hypothesis %s marked %s", hypothesis_id, status)
     if status == store.CONFIRMED:
@@ -108,6 +115,12 @@ def add_evidence(
             user_id=actor.user_id,
             at=utc_now(),
         )
+        on_timeline(
+            session,
+            hypothesis,
+            actor,
+            f"evidence for hypothesis #{hypothesis.id}: {submission.link}",
+        )
     refresh_post(runtime, submission.hypothesis_id)
     log.info("hypothesis %s: evidence added", submission.hypothesis_id)
     reply("Added the evidence to the hypothesis.")
@@ -138,6 +151,23 @@ def make_root_cause(runtime: Runtime, actor: Actor, hypothesis_id: int) -> str:
     refresh_post(runtime, hypothesis_id)
     log.info("hypothesis %s recorded as the root cause", hypothesis_id)
     return "Recorded the hypothesis as the root cause."
+
+
+def on_timeline(
+    session: Session, hypothesis: Hypothesis, actor: Actor, text: str
+) -> None:
+    """Put a hypothesis change on the incident's timeline."""
+    now = utc_now()
+    incidents.add_event(
+        session,
+        hypothesis.incident,
+        kind="hypothesis",
+        occurred_at=now,
+        actor_id=actor.user_id,
+        text=text,
+        data={"hypothesis": hypothesis.id},
+        now=now,
+    )
 
 
 def refresh_post(runtime: Runtime, hypothesis_id: int) -> None:
