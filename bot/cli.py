@@ -162,7 +162,7 @@ def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _postmortem(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.docs.postmortem import build_context, render
+    from bot.docs.postmortem import context_for, render
     from bot.docs.review import review
     from bot.store.db import make_session_factory
     from bot.templating import make_environment
@@ -171,13 +171,7 @@ def _postmortem(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with make_session_factory(engine)() as session:
             incident = _find_incident(session, args.incident, args.team)
-            context = build_context(
-                session,
-                incident,
-                settings.config,
-                docs_repo=settings.docs_repo,
-                config_path=settings.config_path,
-            )
+            context = context_for(session, incident, settings)
         markdown = render(make_environment(settings.templates_dir), context)
         print(markdown)
         _print_findings(review(context, incident.severity))

@@ -32,6 +32,7 @@ from bot.incidents.lifecycle import (
     format_duration,
 )
 from bot.incidents.naming import incident_reference
+from bot.settings import Settings
 from bot.store import incidents
 from bot.store.models import (
     ActionItem,
@@ -200,6 +201,19 @@ def build_context(
             if event.kind not in CORRECTION_KINDS
         ],
     }
+
+
+def context_for(
+    session: Session, incident: Incident, settings: Settings
+) -> dict[str, Any]:
+    """Build the postmortem context with the files and folders named in `settings`."""
+    return build_context(
+        session,
+        incident,
+        settings.config,
+        docs_repo=settings.docs_repo,
+        config_path=settings.config_path,
+    )
 
 
 def improvement(

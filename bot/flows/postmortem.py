@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.docs.postmortem import build_context, render
+from bot.docs.postmortem import context_for, render
 from bot.docs.publishing import publish_to_docs
 from bot.docs.repository import DocsRepositoryError
 from bot.docs.review import review
@@ -59,13 +59,7 @@ def publish(
         incident = require_incident(session, actor)
         if incident.status != RESOLVED:
             raise UserError("Resolve the incident before publishing its postmortem.")
-        context = build_context(
-            session,
-            incident,
-            runtime.settings.config,
-            docs_repo=runtime.settings.docs_repo,
-            config_path=runtime.settings.config_path,
-        )
+        context = context_for(session, incident, runtime.settings)
     findings = review(context, incident.severity)
     if findings and not acknowledged:
         listed = "\n".join(f"• {f.section}: {f.message}" for f in findings)
@@ -93,13 +87,7 @@ def publish(
             now=now,
         )
         reminder_store.cancel_pending(session, deadline_subject(incident.id))
-        context = build_context(
-            session,
-            stored,
-            runtime.settings.config,
-            docs_repo=runtime.settings.docs_repo,
-            config_path=runtime.settings.config_path,
-        )
+        context = context_for(session, stored, runtime.settings)
     markdown = render(runtime.templates, context)
     assert incident.channel_id is not None
     upload(runtime, incident.channel_id, context, markdown, published=True)
@@ -180,13 +168,7 @@ def post_draft(runtime: Runtime, actor: Actor, reply: Reply) -> None:
     """Upload the current draft to the incident channel with the review's findings."""
     with runtime.sessions() as session:
         incident = require_incident(session, actor)
-        context = build_context(
-            session,
-            incident,
-            runtime.settings.config,
-            docs_repo=runtime.settings.docs_repo,
-            config_path=runtime.settings.config_path,
-        )
+        context = context_for(session, incident, runtime.settings)
     markdown = render(runtime.templates, context)
     findings = review(context, incident.severity)
     assert incident.channel_id is not None

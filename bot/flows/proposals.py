@@ -12,7 +12,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.docs.postmortem import build_context
+from bot.docs.postmortem import context_for
 from bot.flows.actions import NewItem, create
 from bot.flows.base import Actor, post, require_incident, utc_now
 from bot.runtime import Runtime
@@ -58,13 +58,7 @@ def decide(
     """Record an accept or dismiss; an accepted proposal becomes an action item."""
     with runtime.sessions() as session:
         incident = require_incident(session, actor)
-        context = build_context(
-            session,
-            incident,
-            runtime.settings.config,
-            docs_repo=runtime.settings.docs_repo,
-            config_path=runtime.settings.config_path,
-        )
+        context = context_for(session, incident, runtime.settings)
     proposal = next((p for p in context["proposals"] if p["key"] == key), None)
     if proposal is None:
         return "That proposal was already decided, or an action item now covers it."
