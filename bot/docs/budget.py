@@ -138,8 +138,8 @@ def budget_context(account: BudgetAccount, postmortem: PurePosixPath) -> dict[st
     }
 
 
-def _row(cost: IncidentCost, postmortem: PurePosixPath) -> dict[str, str]:
-    known = cost.share is not None
+def cost_figures(cost: IncidentCost) -> dict[str, str]:
+    """Format what an incident cost one SLO; empty strings where it is unknown."""
     return {
         "label": cost.slo.label,
         "objective": format_objective(cost.slo.objective),
@@ -148,9 +148,16 @@ def _row(cost: IncidentCost, postmortem: PurePosixPath) -> dict[str, str]:
         "share": format_share(cost.share) if cost.share is not None else "",
         "burn_rate": format_rate(cost.burn_rate) if cost.burn_rate else "",
         "remaining": format_share(cost.remaining),
-        "exhaustion": format_seconds(cost.exhaustion_seconds)
-        if cost.exhaustion_seconds is not None
-        else "not at this rate",
-        "unknown": "" if known else cost.impact.ratio_source,
+        "unknown": "" if cost.share is not None else cost.impact.ratio_source,
+    }
+
+
+def _row(cost: IncidentCost, postmortem: PurePosixPath) -> dict[str, str]:
+    exhaustion = cost.exhaustion_seconds
+    return {
+        **cost_figures(cost),
+        "exhaustion": "not at this rate"
+        if exhaustion is None
+        else format_seconds(exhaustion),
         "chart": chart_path(postmortem, cost).name,
     }

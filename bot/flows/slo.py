@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from bot.docs.budget import cost_figures
 from bot.errors import UserError
 from bot.flows.base import Actor, Reply, post, require_incident, utc_now
 from bot.runtime import Runtime
@@ -22,7 +23,6 @@ from bot.slo.text import (
     format_objective,
     format_rate,
     format_seconds,
-    format_share,
     format_time,
 )
 from bot.store.slo import impact_for, impacts_since
@@ -136,18 +136,7 @@ def _cost_view(cost: IncidentCost) -> dict[str, Any]:
         )
     if cost.share is not None:
         alerts.append(f"Detected at {format_time(cost.impact.detected_at)}.")
-    return {
-        "label": cost.slo.label,
-        "objective": format_objective(cost.slo.objective),
-        "window": cost.slo.window.describe(),
-        "budget": format_seconds(cost.budget_seconds),
-        "share": format_share(cost.share) if cost.share is not None else "",
-        "burn_rate": format_rate(cost.burn_rate) if cost.burn_rate else "",
-        "remaining": format_share(cost.remaining),
-        "exhaustion": _exhaustion(cost),
-        "unknown": cost.impact.ratio_source,
-        "alerts": alerts,
-    }
+    return {**cost_figures(cost), "exhaustion": _exhaustion(cost), "alerts": alerts}
 
 
 def _slug(label: str) -> str:
