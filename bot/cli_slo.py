@@ -17,6 +17,11 @@ from bot.slo.loader import default_slo_path, load_slo_file, load_slo_files
 from bot.slo.model import SloCatalog
 from bot.slo.text import describe_slo, report_lines
 
+# Bounds that keep window arithmetic inside the years datetime can represent.
+MAX_WINDOWS = 120
+EARLIEST_NOW = 1971
+LATEST_NOW = 9000
+
 
 def add_commands(commands: Any) -> None:
     """Register `slo check`, `slo report` and `slo advise` as top-level commands."""
@@ -127,8 +132,10 @@ def _window_count(text: str) -> int:
         count = int(text)
     except ValueError:
         count = 0
-    if count < 1:
-        raise argparse.ArgumentTypeError(f'"{text}" is not a whole number of 1 or more')
+    if not 1 <= count <= MAX_WINDOWS:
+        raise argparse.ArgumentTypeError(
+            f'"{text}" is not a whole number from 1 to {MAX_WINDOWS}'
+        )
     return count
 
 
@@ -142,6 +149,10 @@ def _moment(text: str) -> datetime:
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(
             f'"{text}" has no offset; add one, e.g. +00:00 for UTC'
+        )
+    if not EARLIEST_NOW <= moment.astimezone(UTC).year <= LATEST_NOW:
+        raise argparse.ArgumentTypeError(
+            f'"{text}" is too far from today to judge SLO windows ending then'
         )
     return moment.astimezone(UTC)
 

@@ -219,6 +219,7 @@ def test_runbook_without_history_heading_gets_one(docs):
     runbook = docs / "docs/runbooks/payments-failover.md"
     runbook.parent.mkdir(parents=True)
     runbook.write_text("# Failover\n\nSteps.\n")
+    commit_all(git.Repo(docs), "Add the failover runbook")
     uses = [{"name": "payments-failover", "outcome": "ineffective", "note": "stale"}]
 
     publish(docs, context(runbooks=uses))
@@ -330,3 +331,17 @@ def test_credentials_in_remote_urls_are_redacted():
     assert redact(text) == (
         "fatal: unable to access 'https://***@git.example.invalid/docs/'"
     )
+
+
+def test_uncommitted_runbook_is_not_taken_over(docs):
+    runbook = docs / "docs/runbooks/payments-failover.md"
+    runbook.parent.mkdir(parents=True)
+    runbook.write_text("# Failover\n\nSteps still being written.\n")
+    uses = [{"name": "payments-failover", "outcome": "followed", "note": ""}]
+    before = git.Repo(docs).head.commit.hexsha
+
+    with pytest.raises(DocsRepositoryError, match="has uncommitted changes"):
+        publish(docs, context(runbooks=uses))
+
+    assert git.Repo(docs).head.commit.hexsha == before
+    assert runbook.read_text() == "# Failover\n\nSteps still being written.\n"

@@ -617,7 +617,9 @@ def test_cli_advise_fewer_windows(monkeypatch, capsys, engine, database_url, doc
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        pytest.param("--windows", "0", "is not a whole number of 1 or more", id="zero"),
+        pytest.param(
+            "--windows", "0", "is not a whole number from 1 to 120", id="zero"
+        ),
         pytest.param("--now", "2026-12-01T00:00", "has no offset", id="naive"),
         pytest.param("--now", "yesterday", "is not an ISO 8601 time", id="text"),
     ],

@@ -85,38 +85,78 @@ def commit_updates(
     """
     binaries = binaries or {}
     repo = open_repository(root)
+    paths = [str(path) for path in [*updates, *binaries]]
     for path in [*updates, *binaries]:
-        check_inside(path)
+        check_inside(path, root)
     remote = resolve_remote(repo, docs_remote) if docs_remote else None
     if remote is not None:
         sync(repo, remote)
-    for path, update in updates.items():
-        target = root / path
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(update(current), encoding="utf-8")
-    for path, content in binaries.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(content)
-    paths = [str(path) for path in [*updates, *binaries]]
+    check_unchanged(repo, paths)
+    try:
+        for path, update in updates.items():
+            target = root / path
+            current = read_text(target) if target.exists() else ""
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # surrogateescape keeps bytes that are not UTF-8 exactly as they were.
+            target.write_bytes(update(current).encode("utf-8", "surrogateescape"))
+        for path, content in binaries.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_bytes(content)
+    except OSError as error:
+        raise DocsRepositoryError(
+            f"Writing into the docs repository failed: {error}"
+        ) from error
     commit = commit_paths(repo, paths, message)
     if remote is not None:
         push(repo, remote)
     return commit
 
 
-def check_inside(path: PurePosixPath) -> None:
+def check_inside(path: PurePosixPath, root: Path | None = None) -> None:
+    """Reject a path that leaves the repository, by `..` or through a link."""
     if path.is_absolute() or ".." in path.parts or not path.parts:
         raise DocsRepositoryError(f"Rejected the path {path}: it is outside docs/.")
+    if root is None:
+        return
+    for depth in range(1, len(path.parts) + 1):
+        if (root / PurePosixPath(*path.parts[:depth])).is_symlink():
+            raise DocsRepositoryError(
+                f"Rejected the path {path}: {PurePosixPath(*path.parts[:depth])} is "
+                "a symbolic link, and warroom writes only to real files and folders."
+            )
+
+
+def check_unchanged(repo: git.Repo, paths: list[str]) -> None:
+    """Refuse to commit over someone's uncommitted edits of the same files."""
+    if not repo.head.is_valid():
+        return
+    changed = run(repo, "status", "--porcelain", "--", *paths).splitlines()
+    if changed:
+        files = ", ".join(line[3:] for line in changed)
+        raise DocsRepositoryError(
+            f"{files} in the docs checkout has uncommitted changes, which warroom "
+            "will not commit under its own name. Commit or stash them there, then "
+            "publish again."
+        )
+
+
+def read_text(target: Path) -> str:
+    return target.read_bytes().decode("utf-8", "surrogateescape")
 
 
 def commit_paths(repo: git.Repo, paths: list[str], message: str) -> str:
-    """Commit exactly `paths` with warroom as author; other staged work stays staged."""
-    repo.git.add("--", *paths)
+    """Commit exactly `paths` with warroom as author; other staged work stays staged.
+
+    The paths are added even when a .gitignore matches them, because the published
+    postmortem links to them.
+    """
+    run(repo, "add", "--force", "--", *paths)
     has_head = repo.head.is_valid()
-    if has_head and not repo.git.diff("--cached", "--name-only", "HEAD", "--", *paths):
+    if has_head and not run(
+        repo, "diff", "--cached", "--name-only", "HEAD", "--", *paths
+    ):
         return str(repo.head.commit.hexsha)
-    repo.git.commit("--only", "--no-verify", "-m", message, "--", *paths, env=IDENTITY)
+    run(repo, "commit", "--only", "--no-verify", "-m", message, "--", *paths)
     sha = str(repo.head.commit.hexsha)
     log.info("committed %s to the docs repository as %s", ", ".join(paths), sha[:12])
     return sha

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from bot.docs.repository import DocsRepositoryError, commit_paths, open_repository
+from bot.docs.repository import (
+    DocsRepositoryError,
+    check_inside,
+    check_unchanged,
+    commit_paths,
+    open_repository,
+)
 from bot.errors import UserError
 
 HASH = ("# ", "")
@@ -92,6 +98,7 @@ def tag_line(
     repo = open_repository(repo_root)
     target = inside(repo_root, location.path)
     opening, closing = comment_syntax(location.path)
+    check_unchanged(repo, [location.path.as_posix()])
     lines = read_lines(target, location)
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     index = location.line - 1
@@ -131,6 +138,7 @@ def inside(root: Path, path: PurePosixPath) -> Path:
         raise UserError(f"{path} is outside the repository {root}.")
     if not target.is_file():
         raise UserError(f"There is no file {path} in {root}.")
+    check_inside(path, root)  # a link would edit one file and commit another
     return target
 
 

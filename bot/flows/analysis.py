@@ -28,6 +28,8 @@ EXAMPLES = {
     "impact": "/incident impact 40% of checkouts failed for 47 minutes",
     "failure-mode": "/incident failure-mode connection pool exhausted",
 }
+# A file name or a link; longer names are mistakes that break Slack's limits.
+RUNBOOK_NAME_LIMIT = 300
 RUNBOOK_USAGE = (
     "Use `/incident runbook <name> <followed|not-followed|missing|ineffective> "
     "[note]`, e.g. `/incident runbook checkout-db-failover followed`."
@@ -104,6 +106,11 @@ def add_runbook(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> 
     if len(words) < 2 or words[1].lower() not in OUTCOMES:
         raise UserError(RUNBOOK_USAGE)
     name, outcome = words[0], words[1].lower()
+    if len(name) > RUNBOOK_NAME_LIMIT:
+        raise UserError(
+            f"A runbook name has at most {RUNBOOK_NAME_LIMIT} characters; give its "
+            "file name, such as `checkout-db-failover`, or a link."
+        )
     note = words[2].strip() if len(words) > 2 else ""
     record(
         runtime,

@@ -78,7 +78,7 @@ def slack_summary(report: TraceReport, limit: int = TOP_HITS) -> str:
 
 def _hit_markdown(hit: Hit) -> str:
     marker = ":new: changed in the window, " if hit.in_window else ""
-    function = f" in `{hit.function}`" if hit.function else ""
+    function = f" in `{escape_mrkdwn(hit.function)}`" if hit.function else ""
     service = hit.service or "no service"
     source = hit.text[:SOURCE_SHOWN].replace("`", "'")
     text = (

@@ -11,6 +11,7 @@ implies it and disappears once an action item covers it or the team decides on i
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from datetime import timedelta
 from bot.incidents.actions import CATEGORIES, PRIORITIES, effort_days
 from bot.incidents.lifecycle import Metrics
 
+# Longest proposal key; the decisions table stores up to 200 characters.
+KEY_LIMIT = 120
 MISSING_INDEX = re.compile(
     r"\b(missing|no|without an?|lacks? an?)\s+(database\s+)?index", re.IGNORECASE
 )
@@ -49,6 +52,8 @@ class Proposal:
     phase: str
     effort: str
     reason: str
+    # The runbook or service a proposal is about, for telling whether it is covered.
+    subject: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,13 +178,14 @@ def _from_runbooks(analysis: Analysis) -> list[Proposal]:
             continue
         found.append(
             Proposal(
-                f"runbook:{outcome}:{name}",
+                proposal_key(f"runbook:{outcome}", name),
                 text,
                 priority,
                 "process",
                 "mitigation",
                 "S",
                 reason,
+                name,
             )
         )
     return found
@@ -188,22 +194,37 @@ def _from_runbooks(analysis: Analysis) -> list[Proposal]:
 def _from_slos(analysis: Analysis) -> list[Proposal]:
     return [
         Proposal(
-            f"slo:{service}",
+            proposal_key("slo", service),
             f"Define an SLO for {service}",
             "P0",
             "detect",
             "detection",
             "M",
             f"{service} was affected but has no SLO, so its error budget is unknown.",
+            service,
         )
         for service in analysis.services_without_slo
     ]
 
 
+def proposal_key(kind: str, subject: str) -> str:
+    """Return a key that fits the database column and a Slack button value.
+
+    A long subject is cut and completed with a hash of the whole, so two long names
+    that share a beginning still get different keys.
+    """
+    key = f"{kind}:{subject}"
+    if len(key) <= KEY_LIMIT:
+        return key
+    digest = hashlib.sha256(subject.encode()).hexdigest()[:16]
+    return f"{key[: KEY_LIMIT - 17]}~{digest}"
+
+
 def _covered(proposal: Proposal, action_texts: Sequence[str]) -> bool:
     """Tell whether an existing action item already covers a proposal."""
     lowered = [text.lower() for text in action_texts]
-    kind, _, subject = proposal.key.partition(":")
+    kind = proposal.key.partition(":")[0]
+    subject = proposal.subject
     if kind == "index":
         return any("index" in text for text in lowered)
     if kind == "timeout":
@@ -213,8 +234,7 @@ def _covered(proposal: Proposal, action_texts: Sequence[str]) -> bool:
     if kind == "alert":
         return any("alert" in text for text in lowered)
     if kind == "runbook":
-        name = subject.partition(":")[2].lower()
-        return any(name in text for text in lowered)
+        return any(subject.lower() in text for text in lowered)
     if kind == "slo":
         return any("slo" in text and subject.lower() in text for text in lowered)
     return False

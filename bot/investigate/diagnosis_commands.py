@@ -59,7 +59,10 @@ def add_commands(commands: Any) -> None:
 
 def run_trace(settings: Settings, args: argparse.Namespace) -> int:
     config = settings.config
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = args.text
+    if text == "-":
+        # Pasted logs may hold bytes of another encoding; they cannot match code.
+        text = sys.stdin.buffer.read().decode("utf-8", "replace")
     sources = resolve_sources(config, settings.config_path, args.repo)
     graph = load_service_graph(config, sources)
     repositories, targets = trace_sources(config, sources, graph)

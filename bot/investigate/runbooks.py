@@ -92,6 +92,8 @@ def find_runbooks(
 
 def _is_runbook_file(path: Path, base: Path) -> bool:
     relative = path.relative_to(base)
+    if not path.resolve().is_relative_to(base.resolve()):
+        return False  # a link out of the folder could publish any file's title
     if any(part.startswith((".", "_")) for part in relative.parts[:-1]):
         return False
     if path.name.startswith((".", "~")) or path.name.lower() in LISTING_NAMES:
