@@ -2,7 +2,7 @@
 
 The service graph is built from the catalogue, compose files and Kubernetes manifests
 named in warroom.yaml. Without a warroom.yaml there is no system to read, so the
-section says how to describe one instead of guessing from the working folder.
+section explains how to describe one instead of guessing from the working folder.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from datetime import timedelta
 from bot.incidents.actions import CATEGORIES, PRIORITIES, effort_days
 from bot.incidents.lifecycle import Metrics
 
-# Longest proposal key; the decisions table stores up to 200 characters.
+# Maximum length of a proposal key; the decisions table stores up to 200 characters.
 KEY_LIMIT = 120
 MISSING_INDEX = re.compile(
     r"\b(missing|no|without an?|lacks? an?)\s+(database\s+)?index", re.IGNORECASE
