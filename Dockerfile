@@ -9,6 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DATABASE_URL=sqlite:////data/warroom.db
 
 WORKDIR /app
+# GitPython needs the git program: publishing, tagging, changes and trace run it.
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends git \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 warroom \
     && useradd --system --uid 10001 --gid warroom --home-dir /app warroom
 

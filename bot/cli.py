@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from bot import __version__
@@ -273,9 +274,48 @@ def _write_postmortem(
 def _check_config(settings: Settings, args: argparse.Namespace) -> int:
     settings.check_slack_credentials()
     make_engine(settings.database_url).dispose()  # validates the URL, no connection
+    slo = _check_slo_file(settings)
+    for warning in _setup_warnings(settings):
+        print(f"warroom: warning: {warning}", file=sys.stderr)
     where = settings.config_path or "defaults (WARROOM_CONFIG is not set)"
-    print(f"warroom: settings are valid; configuration from {where}.")
+    print(f"warroom: settings are valid; configuration from {where}; {slo}.")
     return 0
+
+
+def _check_slo_file(settings: Settings) -> str:
+    """Load the SLO file the bot would read; a broken one fails the check."""
+    from bot.slo.loader import default_slo_path, load_slo_file
+
+    path = default_slo_path(settings.config.slo_file, settings.docs_repo)
+    if path is None or (settings.config.slo_file is None and not path.exists()):
+        return "no SLO file"
+    if not path.exists():
+        raise UserError(f"slo_file {path} does not exist. Write it or fix slo_file.")
+    catalog = load_slo_file(path)
+    return f"{len(catalog.slos)} SLOs from {path}"
+
+
+def _setup_warnings(settings: Settings) -> list[str]:
+    """Name settings that are valid but leave a feature without what it needs."""
+    config = settings.config
+    warnings = []
+    if config.docs_remote is not None and settings.docs_repo is None:
+        warnings.append("docs.remote is set, but WARROOM_DOCS_REPO is not.")
+    if config.investigation.repository is not None:
+        base = settings.config_path.parent if settings.config_path else Path.cwd()
+        if not (base / config.investigation.repository).is_dir():
+            warnings.append(
+                f"investigation.repository {config.investigation.repository} is not "
+                f"a folder (read from {base})."
+            )
+    for source, credentials in config.alerts.sources.items():
+        for variable in credentials.variables():
+            if not os.environ.get(variable):
+                warnings.append(
+                    f"alerts.sources.{source} names {variable}, which is not set, so "
+                    f"every /alerts/{source} request gets 401."
+                )
+    return warnings
 
 
 if __name__ == "__main__":

@@ -152,4 +152,7 @@ def configure_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # APScheduler logs every run of the reminder ticks at info level; its warnings
+    # (missed or failed runs) still show.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     return handler

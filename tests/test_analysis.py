@@ -51,7 +51,7 @@ def test_statement_stored_exactly(driver, kind):
 def test_lesson_categories(driver):
     incident = driver.declare("Checkout errors")
 
-    driver.command(
+    good = driver.command(
         "lesson lucky it was outside peak hours", channel=incident.channel_id
     )
     bad = driver.command("lesson surprising no one", channel=incident.channel_id)
@@ -59,6 +59,7 @@ def test_lesson_categories(driver):
     (lesson,) = driver.events(incident.id, "lesson")
     assert lesson.data == {"category": "lucky"}
     assert lesson.text == "it was outside peak hours"
+    assert good["text"] == "Recorded where you got lucky."
     assert "went-well|went-wrong|lucky" in bad["text"]
 
 

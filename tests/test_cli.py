@@ -82,6 +82,55 @@ def test_check_config_accepts_example(tmp_path):
     assert "settings are valid" in result.stdout
 
 
+def test_check_config_reads_the_slo_file(tmp_path):
+    (tmp_path / "slo.yaml").write_text(
+        "slos:\n  - {service: checkout, sli: availability, objective: 99.9%, "
+        "window: 30d}\n"
+    )
+    config = tmp_path / "warroom.yaml"
+    config.write_text("slo_file: slo.yaml\n")
+    env = environment(
+        SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", WARROOM_CONFIG=str(config)
+    )
+
+    result = warroom("check-config", env=env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert f"1 SLOs from {tmp_path / 'slo.yaml'}" in result.stdout
+
+
+def test_check_config_rejects_missing_slo_file(tmp_path):
+    config = tmp_path / "warroom.yaml"
+    config.write_text("slo_file: nothere.yaml\n")
+    env = environment(
+        SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", WARROOM_CONFIG=str(config)
+    )
+
+    result = warroom("check-config", env=env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "nothere.yaml does not exist" in result.stderr
+
+
+def test_check_config_warns_about_unusable_settings(tmp_path):
+    config = tmp_path / "warroom.yaml"
+    config.write_text(
+        "docs: {remote: origin}\n"
+        "investigation: {repository: ../missing-shop}\n"
+        "alerts:\n  sources:\n    alertmanager: {bearer_token_env: AM_TOKEN}\n"
+    )
+    env = environment(
+        SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", WARROOM_CONFIG=str(config)
+    )
+
+    result = warroom("check-config", env=env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "docs.remote is set, but WARROOM_DOCS_REPO is not." in result.stderr
+    assert "investigation.repository ../missing-shop is not a folder" in result.stderr
+    assert "names AM_TOKEN, which is not set" in result.stderr
+
+
 def test_db_upgrade_migrates(database_url, tmp_path):
     result = warroom(
         "db", "upgrade", env=environment(DATABASE_URL=database_url), cwd=tmp_path

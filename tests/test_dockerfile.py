@@ -50,3 +50,10 @@ def test_copies_what_the_app_reads():
 def test_serves_on_port_3000():
     assert values("EXPOSE") == ["3000"]
     assert values("CMD") == ['["warroom", "serve"]']
+
+
+def test_git_installed_for_gitpython():
+    (install,) = [run for run in values("RUN") if "apt-get" in run]
+
+    assert "install" in install
+    assert re.search(r"\bgit\b", install.split("install", 1)[1])

@@ -345,3 +345,12 @@ def test_uncommitted_runbook_is_not_taken_over(docs):
 
     assert git.Repo(docs).head.commit.hexsha == before
     assert runbook.read_text() == "# Failover\n\nSteps still being written.\n"
+
+
+def test_followed_runbook_elsewhere_is_not_drafted(docs):
+    uses = [{"name": "checkout-latency", "outcome": "followed", "note": ""}]
+
+    published = publish(docs, context(runbooks=uses))
+
+    assert published.runbooks == ()
+    assert not (docs / "docs/runbooks/checkout-latency.md").exists()

@@ -174,3 +174,16 @@ def test_postmortem_matches_golden(engine, name, build, slo):
         golden.write_text(rendered, encoding="utf-8")
 
     assert rendered == golden.read_text(encoding="utf-8")
+
+
+def test_utc_timeline_has_one_time_column(engine):
+    sessions = make_session_factory(engine)
+    with transaction(sessions) as session:
+        incident_id = bare_incident(session)
+    with sessions() as session:
+        incident = incidents.lock_incident(session, incident_id)
+        context = build_context(session, incident, WarroomConfig(), now=START)
+    rendered = render(make_environment(), context)
+
+    assert "| UTC | What | Who |" in rendered
+    assert "| UTC | UTC |" not in rendered

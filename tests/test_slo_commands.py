@@ -62,7 +62,7 @@ def test_slo_command_posts_cost_and_chart(driver, fake_slack):
 
     reply = driver.command("slo", channel=incident.channel_id)
 
-    assert reply["text"] == "Posted the error budget of INC-1 for 1 SLOs."
+    assert reply["text"] == "Posted the error budget of INC-1 for 1 SLO."
     (ticket,) = fake_slack.calls_to("files.getUploadURLExternal")
     assert ticket.args["filename"] == "error-budget-INC-1-checkout-availability.png"
     uploaded = fake_slack.uploaded("F0FAKE0001")
@@ -74,6 +74,19 @@ def test_slo_command_posts_cost_and_chart(driver, fake_slack):
     assert "The affected service cart has no SLO" in posted
     assert "requires a postmortem with a P0 action item" in posted
     assert "CheckoutAvailabilityFastBurn" in posted
+
+
+def test_slo_command_says_when_budget_is_overdrawn(driver, fake_slack):
+    incident = driver.declare("Checkout errors")
+    set_impact(driver, incident.id, ["checkout"])
+    driver.command("impact full outage of checkout", channel=incident.channel_id)
+
+    driver.command("slo", channel=incident.channel_id)
+
+    posted = str(fake_slack.messages(incident.channel_id)[-1]["blocks"])
+    assert "used *108.80%*" in posted
+    assert "the budget is spent, overdrawn by 8.80%" in posted
+    assert "of the budget is left" not in posted
 
 
 def test_slo_command_without_ratio_explains(driver, fake_slack):

@@ -44,42 +44,54 @@ LANGUAGES = [
     (
         "pool.py",
         "def size():\n    return 0\n",
-        "    # INCIDENT-2026-12-04: pool exhausted",
+        "    # INCIDENT-2026-12-04: INC-7 pool exhausted",
     ),
     (
         "pool.go",
         "func size() int {\n\treturn 0\n}\n",
-        "\t// INCIDENT-2026-12-04: pool exhausted",
+        "\t// INCIDENT-2026-12-04: INC-7 pool exhausted",
     ),
     (
         "pool.js",
         "function size() {\n  return 0;\n}\n",
-        "  // INCIDENT-2026-12-04: pool exhausted",
+        "  // INCIDENT-2026-12-04: INC-7 pool exhausted",
     ),
     (
         "pool.ts",
         "const size = (): number =>\n  0;\n",
-        "  // INCIDENT-2026-12-04: pool exhausted",
+        "  // INCIDENT-2026-12-04: INC-7 pool exhausted",
     ),
     (
         "Pool.java",
         "class Pool {\n    int size;\n}\n",
-        "    // INCIDENT-2026-12-04: pool exhausted",
+        "    // INCIDENT-2026-12-04: INC-7 pool exhausted",
     ),
-    ("pool.rb", "def size\n  0\nend\n", "  # INCIDENT-2026-12-04: pool exhausted"),
-    ("pool.sh", "set -e\n  exit 0\n", "  # INCIDENT-2026-12-04: pool exhausted"),
-    ("pool.yaml", "pool:\n  size: 0\n", "  # INCIDENT-2026-12-04: pool exhausted"),
+    (
+        "pool.rb",
+        "def size\n  0\nend\n",
+        "  # INCIDENT-2026-12-04: INC-7 pool exhausted",
+    ),
+    ("pool.sh", "set -e\n  exit 0\n", "  # INCIDENT-2026-12-04: INC-7 pool exhausted"),
+    (
+        "pool.yaml",
+        "pool:\n  size: 0\n",
+        "  # INCIDENT-2026-12-04: INC-7 pool exhausted",
+    ),
     (
         "pool.sql",
         "SELECT 1;\n  SELECT 0;\n",
-        "  -- INCIDENT-2026-12-04: pool exhausted",
+        "  -- INCIDENT-2026-12-04: INC-7 pool exhausted",
     ),
     (
         "pool.css",
         "a {\n  color: red;\n}\n",
-        "  /* INCIDENT-2026-12-04: pool exhausted */",
+        "  /* INCIDENT-2026-12-04: INC-7 pool exhausted */",
     ),
-    ("Dockerfile", "FROM python\nRUN true\n", "# INCIDENT-2026-12-04: pool exhausted"),
+    (
+        "Dockerfile",
+        "FROM python\nRUN true\n",
+        "# INCIDENT-2026-12-04: INC-7 pool exhausted",
+    ),
 ]
 
 
@@ -120,7 +132,7 @@ def test_crlf_line_endings_kept(code):
     tag(code, "pool.js", 2)
 
     assert (code / "pool.js").read_bytes() == (
-        b"a();\r\n// INCIDENT-2026-12-04: pool exhausted\r\nb();\r\n"
+        b"a();\r\n// INCIDENT-2026-12-04: INC-7 pool exhausted\r\nb();\r\n"
     )
 
 
@@ -131,7 +143,7 @@ def test_shebang_stays_first(code):
 
     lines = (code / "run.sh").read_text().splitlines()
     assert lines[0] == "#!/bin/sh"
-    assert lines[1] == "# INCIDENT-2026-12-04: pool exhausted"
+    assert lines[1] == "# INCIDENT-2026-12-04: INC-7 pool exhausted"
 
 
 def test_other_work_left_uncommitted(code):

@@ -58,7 +58,9 @@ def publish_to_docs(
         RunbookUse(use["name"], use["outcome"], use["note"])
         for use in context["runbooks"]
     ]
-    runbooks = planned_runbooks(context, services, uses)
+    runbooks = planned_runbooks(
+        context, services, uses, lambda path: (root / path).is_file()
+    )
     for runbook, note in runbooks.items():
         updates[runbook] = runbook_update(environment, context, runbook, note)
     account = context.get("budget_account")

@@ -8,7 +8,7 @@ the postmortem is published again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -39,9 +39,16 @@ class RunbookUse:
 
 
 def planned_runbooks(
-    context: dict[str, Any], services: Sequence[str], uses: Sequence[RunbookUse]
+    context: dict[str, Any],
+    services: Sequence[str],
+    uses: Sequence[RunbookUse],
+    exists: Callable[[PurePosixPath], bool],
 ) -> dict[PurePosixPath, str]:
-    """Return the runbooks a publish touches, each with its history note."""
+    """Return the runbooks a publish touches, each with its history note.
+
+    A runbook named as used gets a history line only where it already is; a runbook
+    that was missing is drafted.
+    """
     plan: dict[PurePosixPath, str] = {}
     mode = context["failure_mode"]
     for service in services:
@@ -50,7 +57,7 @@ def planned_runbooks(
             plan[path] = "drafted from this incident"
     for use in uses:
         path = runbook_file(use.name)
-        if path is not None:
+        if path is not None and (use.outcome == "missing" or exists(path)):
             note = f"runbook {OUTCOMES.get(use.outcome, use.outcome)}"
             plan[path] = f"{note}: {use.note}" if use.note else note
     return plan

@@ -108,7 +108,7 @@ def tag_line(
         lines[-1] += newline  # the comment goes after a last line without newline
     anchor = lines[index] if index < len(lines) else ""
     indent = anchor[: len(anchor) - len(anchor.lstrip(" \t"))]
-    body = one_line(text, closing)
+    body = one_line(text if reference in text else f"{reference} {text}", closing)
     comment = f"{opening}INCIDENT-{day.isoformat()}: {body}{closing}"
     nearby = lines[max(index - 1, 0) : index + 1]
     if any(line.strip() == comment for line in nearby):

@@ -97,7 +97,12 @@ def add_lesson(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> N
         occurred_at=utc_now(),
         data={"category": category},
     )
-    reply(f"Recorded what {category.replace('-', ' ')}.")
+    said = {
+        "went-well": "what went well",
+        "went-wrong": "what went wrong",
+        "lucky": "where you got lucky",
+    }
+    reply(f"Recorded {said[category]}.")
 
 
 def add_runbook(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:

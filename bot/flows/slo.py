@@ -23,6 +23,7 @@ from bot.slo.text import (
     format_objective,
     format_rate,
     format_seconds,
+    format_share,
     format_time,
 )
 from bot.store.slo import impact_for, impacts_since
@@ -87,7 +88,8 @@ def show(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
         runtime, incident.channel_id, views.Message(text, fit_blocks(paragraphs(text)))
     )
     log.info("incident %s: posted the error budget of %d SLOs", incident.id, len(costs))
-    reply(f"Posted the error budget of {impact.reference} for {len(costs)} SLOs.")
+    slos = "1 SLO" if len(costs) == 1 else f"{len(costs)} SLOs"
+    reply(f"Posted the error budget of {impact.reference} for {slos}.")
 
 
 def _history_start(catalog: SloCatalog, impact: IncidentImpact) -> datetime:
@@ -136,7 +138,13 @@ def _cost_view(cost: IncidentCost) -> dict[str, Any]:
         )
     if cost.share is not None:
         alerts.append(f"Detected at {format_time(cost.impact.detected_at)}.")
-    return {**cost_figures(cost), "exhaustion": _exhaustion(cost), "alerts": alerts}
+    overspent = format_share(-cost.remaining) if cost.remaining < 0 else ""
+    return {
+        **cost_figures(cost),
+        "exhaustion": _exhaustion(cost),
+        "overspent": overspent,
+        "alerts": alerts,
+    }
 
 
 def _slug(label: str) -> str:

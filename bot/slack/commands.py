@@ -116,10 +116,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     ),
     _sub(
         "action",
-        "action <text> [@owner] [due <date>] [P0-P3] [prevent|detect|mitigate|process]",
-        "Add an action item (a form opens without text); the owner, you by default, "
-        "gets a direct message and reminders.",
-        "action add an index on orders.created_at @jane due fri P1 prevent",
+        "action <text> [@owner] [due <date>] [P0-P3] [prevent|detect|mitigate|process] "
+        "[S|M|L|effort <n>d] [MTTD|MTTA|MTTM|MTTR|phase <name>]",
+        "Add an action item (a form opens without text) with its effort and the "
+        "phase it improves; the owner, you by default, gets a direct message and "
+        "reminders.",
+        "action add an index on orders.created_at @jane due fri P1 prevent M",
     ),
     _sub(
         "actions",

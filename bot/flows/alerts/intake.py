@@ -108,7 +108,7 @@ class AlertIntake:
         try:
             signals = parse_body(source, body, self.config.services)
         except PayloadError as error:
-            log.warning("rejected a %s alert payload: %s", source, error)
+            log.warning("rejected an alert payload from %s: %s", source, error)
             return IntakeResult(400, {"error": f"invalid {source} payload: {error}"})
         team_id = self.identity.team_id()
         if not team_id:

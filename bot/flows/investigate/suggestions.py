@@ -159,7 +159,9 @@ def suggestions_message(
             "matches alert names and the failure mode."
         )
     )
-    text = f"{len(past)} past incidents and {len(runbooks)} runbooks for {reference}"
+    incidents = "1 past incident" if len(past) == 1 else f"{len(past)} past incidents"
+    books = "1 runbook" if len(runbooks) == 1 else f"{len(runbooks)} runbooks"
+    text = f"{incidents} and {books} for {reference}"
     return views.Message(text, fit_blocks(blocks))
 
 
