@@ -240,6 +240,7 @@ def test_check_deps_cli_exits_zero_when_agreeing(tmp_path, monkeypatch, capsys):
 
 
 def test_check_deps_cli_database_error(disagreeing, tmp_path, monkeypatch, capsys):
+    (tmp_path / "empty.db").touch()
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
 
     assert main(["check-deps"]) == 2
@@ -247,3 +248,13 @@ def test_check_deps_cli_database_error(disagreeing, tmp_path, monkeypatch, capsy
     message = capsys.readouterr().err
     assert "Could not read incidents from DATABASE_URL" in message
     assert "--skip-incidents" in message
+
+
+def test_check_deps_creates_no_database(disagreeing, tmp_path, monkeypatch, capsys):
+    missing = tmp_path / "missing.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{missing}")
+
+    assert main(["check-deps"]) == 2
+
+    assert f"There is no database at {missing}" in capsys.readouterr().err
+    assert not missing.exists()

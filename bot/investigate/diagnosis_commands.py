@@ -93,9 +93,20 @@ def run_check_deps(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def read_incidents(settings: Settings, team: str | None) -> list[TracedIncident]:
+    from sqlalchemy.engine import make_url
+
     from bot.store.db import make_engine, make_session_factory
     from bot.store.hypotheses import traced_incidents
 
+    url = make_url(settings.database_url)
+    sqlite_file = url.database if url.get_backend_name() == "sqlite" else None
+    # Connecting to a SQLite file that does not exist would create an empty one.
+    if sqlite_file and sqlite_file != ":memory:" and not Path(sqlite_file).exists():
+        raise UserError(
+            f"There is no database at {url.database}. Set DATABASE_URL to the "
+            "bot's database, or pass --skip-incidents to compare with the "
+            "manifests only."
+        )
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine)() as session:
