@@ -96,7 +96,7 @@ def test_runbooks_match_alert_and_failure_mode(driver, fake_slack):
 
     reply = driver.command("runbooks", channel=incident.channel_id)
 
-    assert reply["text"] == "Posted 2 matching runbooks and 1 alert links for INC-1."
+    assert reply["text"] == "Posted 2 matching runbooks and 1 alert link for INC-1."
     text = posted(fake_slack, incident.channel_id)
     assert "matched on alerts CheckoutP99Slow; failure mode disk full" in text
     assert "*Checkout latency* `docs/runbooks/checkout-latency.md`" in text

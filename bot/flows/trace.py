@@ -11,7 +11,8 @@ import logging
 
 from bot.errors import SlackCallError, UserError
 from bot.flows.base import Actor, Reply, utc_now
-from bot.investigate.system import load_service_graph, resolve_sources
+from bot.flows.investigate.system import resolve_sources as system_sources
+from bot.investigate.system import load_service_graph
 from bot.investigate.trace import Hit, TraceQuery, TraceReport, trace, trace_sources
 from bot.investigate.trace_format import format_trace, headline, unresolved_frames
 from bot.runtime import Runtime
@@ -41,7 +42,7 @@ def trace_error(runtime: Runtime, actor: Actor, text: str, reply: Reply) -> None
             start = incident.impact_started_at or incident.declared_at
     now = utc_now()
     since = (start or now) - config.investigation.lookback
-    sources = resolve_sources(config, runtime.settings.config_path)
+    sources = system_sources(runtime)
     graph = load_service_graph(config, sources)
     repositories, targets = trace_sources(config, sources, graph)
     query = TraceQuery(text, since, now, config.investigation.change_date)

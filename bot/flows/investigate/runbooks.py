@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import UserError
 from bot.flows.base import Actor, ReplyBlocks, post, require_incident
-from bot.flows.investigate.system import resolve_sources
+from bot.flows.investigate.system import runbook_sources
 from bot.incidents.naming import incident_reference
 from bot.investigate import RunbookMatch, load_runbooks, match_runbooks
 from bot.runtime import Runtime
@@ -62,7 +62,7 @@ def show_runbooks(
             "`/incident failure-mode <text>`."
         )
     scan = load_runbooks(
-        runtime.settings.config, resolve_sources(runtime), runtime.settings.docs_repo
+        runtime.settings.config, runbook_sources(runtime), runtime.settings.docs_repo
     )
     matches = match_runbooks(
         scan.runbooks,
@@ -85,10 +85,9 @@ def show_runbooks(
         blocks.append(context(_warnings_note(scan.warnings)))
     title = f"Runbooks for {terms.reference}"
     post(runtime, actor.channel_id, views.Message(title, fit_blocks(blocks)))
-    text = (
-        f"Posted {len(matches)} matching runbooks and {len(terms.links)} alert links "
-        f"for {terms.reference}."
-    )
+    found = counted(len(matches), "matching runbook")
+    links = counted(len(terms.links), "alert link")
+    text = f"Posted {found} and {links} for {terms.reference}."
     reply(views.Message(text, [section(text)]))
 
 
@@ -175,3 +174,7 @@ def _warnings_note(warnings: tuple[str, ...]) -> str:
     first = escape_mrkdwn(warnings[0])
     more = f" and {len(warnings) - 1} more" if len(warnings) > 1 else ""
     return f"Skipped runbook files: {first}{more}. The log lists each of them."
+
+
+def counted(count: int, noun: str) -> str:
+    return f"1 {noun}" if count == 1 else f"{count} {noun}s"

@@ -16,10 +16,10 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.errors import WarroomError
+from bot.errors import UserError, WarroomError
 from bot.flows.base import post
 from bot.flows.investigate.runbooks import runbook_line
-from bot.flows.investigate.system import resolve_sources
+from bot.flows.investigate.system import runbook_sources
 from bot.incidents.naming import incident_reference
 from bot.investigate import (
     InvestigationError,
@@ -129,8 +129,8 @@ def _private_references(session: Session, team_id: str) -> set[str]:
 def _runbooks(runtime: Runtime, services: Sequence[str]) -> tuple[RunbookMatch, ...]:
     settings = runtime.settings
     try:
-        sources = resolve_sources(runtime)
-    except InvestigationError as error:
+        sources = runbook_sources(runtime)
+    except (InvestigationError, UserError) as error:
         log.warning("runbooks not searched: %s", error)
         return ()
     scan = load_runbooks(settings.config, sources, settings.docs_repo)

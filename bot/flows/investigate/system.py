@@ -40,9 +40,39 @@ class System:
     graph: ServiceGraph
 
 
+NO_SYSTEM = (
+    "warroom does not know where the system's code and manifests are. Set "
+    "investigation.repository (and the services catalogue) in the warroom.yaml "
+    "named by WARROOM_CONFIG."
+)
+
+
 def resolve_sources(runtime: Runtime) -> Sources:
+    """Resolve the system's folders; without a configured one there is nothing to read.
+
+    The command line may fall back to the current folder, but the bot's current
+    folder is wherever it was started, which is not the system under investigation.
+    """
     settings = runtime.settings
-    return resolve_sources_of(settings.config, settings.config_path)
+    config = settings.config
+    if (
+        settings.config_path is None
+        and config.investigation.repository is None
+        and not config.services
+    ):
+        raise UserError(NO_SYSTEM)
+    return resolve_sources_of(config, settings.config_path)
+
+
+def runbook_sources(runtime: Runtime) -> Sources:
+    """Resolve where runbooks are read; the docs repository alone is enough."""
+    docs = runtime.settings.docs_repo
+    try:
+        return resolve_sources(runtime)
+    except UserError:
+        if docs is None:
+            raise
+        return Sources(base=docs, repository=docs, config_file="warroom.yaml")
 
 
 def load_system(runtime: Runtime) -> System:
