@@ -53,7 +53,13 @@ def stop_http_server(server: Any) -> None:
     """
     server.task_dispatcher.shutdown()
     sockets = server._map
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
+    try:
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
+    except OSError:
+        # The trigger's pipe is already closed, so the loop cannot be woken; close
+        # the sockets from here, and the loop ends at its next poll of an empty map.
+        log.warning("the HTTP loop's trigger was closed; closing sockets directly")
+        wasyncore.close_all(sockets)
 
 
 def serve(app: Warroom) -> None:
