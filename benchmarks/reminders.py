@@ -94,6 +94,10 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=1_000)
     parser.add_argument("--database", default=None, help="default: a new SQLite file")
     args = parser.parse_args()
+    if not 0 <= args.due <= args.items:
+        parser.error(
+            "--due must be between 0 and --items: each due reminder is an item's"
+        )
     database = args.database or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     fake = FakeSlack(ROOT.parent / "shared")
     fake.start()
