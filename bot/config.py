@@ -70,7 +70,10 @@ class Service:
 
 @dataclass(frozen=True)
 class DocsRemote:
-    """Where published documents are pushed; no branch means the checked-out one."""
+    """The remote that published documents are pushed to, and its branch.
+
+    No branch means the branch checked out in the docs repository.
+    """
 
     name: str
     branch: str | None = None

@@ -56,8 +56,8 @@ def stop_http_server(server: Any) -> None:
     try:
         server.trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
     except OSError:
-        # The trigger's pipe is already closed, so the loop cannot be woken; close
-        # the sockets from here, and the loop ends at its next poll of an empty map.
+        # The trigger's pipe is already closed, so the loop cannot be woken. Close
+        # the sockets from here, and the loop ends when it finds its map empty.
         log.warning("the HTTP loop's trigger was closed; closing sockets directly")
         wasyncore.close_all(sockets)
 

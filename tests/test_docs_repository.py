@@ -231,7 +231,7 @@ def test_runbook_without_history_heading_gets_one(docs):
     )
 
 
-def test_runbook_named_as_missing_is_drafted_and_links_are_skipped(docs):
+def test_missing_runbook_drafted_links_skipped(docs):
     uses = [
         {"name": "cache-warmup", "outcome": "missing", "note": ""},
         {"name": "https://wiki.example.invalid/rb", "outcome": "followed", "note": ""},
@@ -276,10 +276,11 @@ def test_remote_that_moved_on_is_caught_up_first(tmp_path, docs, remote):
     pushed = git.Repo(remote).commit("main")
     assert pushed.hexsha == published.commit
     index = (docs / INDEX).read_text()
-    assert "| INC-2 |" in index and "| INC-1 |" in index
+    assert "| INC-2 |" in index
+    assert "| INC-1 |" in index
 
 
-def test_unpushed_commit_is_rebased_onto_a_remote_that_moved_on(tmp_path, docs, remote):
+def test_unpushed_commit_rebased_onto_remote(tmp_path, docs, remote):
     waiting = publish(docs, context()).commit  # committed, never pushed
     colleague = other_clone(tmp_path, remote)
     (Path(colleague.working_dir) / "CONTRIBUTING.md").write_text("be kind\n")

@@ -100,7 +100,8 @@ def test_publish_commits_postmortem_index_and_runbooks(
     assert (
         "# Runbook: checkout-connection-pool-exhausted" in (docs / drafted).read_text()
     )
-    assert postmortem in reply["text"] and drafted in reply["text"]
+    assert postmortem in reply["text"]
+    assert drafted in reply["text"]
     assert pushed.hexsha[:12] in reply["text"]
     (ticket,) = fake_slack.calls_to("files.getUploadURLExternal")
     assert ticket.args["filename"] == "postmortem-INC-1.md"
@@ -112,9 +113,7 @@ def test_publish_commits_postmortem_index_and_runbooks(
     assert "Root cause: not recorded." in str(summary["blocks"])
 
 
-def test_docs_failure_keeps_the_publish_and_can_be_retried(
-    driver, fake_slack, docs, remote
-):
+def test_docs_failure_kept_and_retried(driver, fake_slack, docs, remote):
     incident = driver.declare("Checkout errors")
     channel = incident.channel_id
     driver.command("resolve rolled back", channel=channel)

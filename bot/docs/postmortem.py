@@ -73,8 +73,8 @@ def build_context(
 ) -> dict[str, Any]:
     """Collect the values the postmortem template shows, with notes for gaps.
 
-    The SLO file is `config.slo_file`, or slo.yaml in `docs_repo`; `config_path`
-    locates the system whose service graph gives the blast radius; `now` ends the
+    The SLO file is `config.slo_file`, or slo.yaml in `docs_repo`. `config_path`
+    locates the system whose service graph gives the blast radius. `now` ends the
     impact of an incident that is still going on.
     """
     zone = ZoneInfo(config.timezone)
@@ -225,7 +225,7 @@ def improvement(
     services_without_slo: Sequence[str] = (),
     burn_rate_rule: str | None = None,
 ) -> dict[str, Any]:
-    """The improvement plan, and the items the analysis implies but nobody wrote."""
+    """Return the improvement plan and the proposals that no action item covers."""
     plan = plan_groups(
         [
             plan_item(
@@ -286,14 +286,14 @@ def improvement(
 def investigation(
     events: Sequence[TimelineEvent], missing: Callable[[str, str], Missing]
 ) -> dict[str, Any]:
-    """The failure mode, related changes and runbooks recorded during the incident."""
+    """Collect the failure mode, related changes and runbooks of the incident."""
     modes = [event.text for event in events if event.kind == "failure-mode"]
     runbooks: dict[str, dict[str, str]] = {}
     for event in events:
         if event.kind != "runbook":
             continue
-        # An alert attaches its runbook link; `/incident runbook` names one and
-        # says how it was used. The newest entry for a runbook wins.
+        # An alert attaches its runbook link, and `/incident runbook` names one and
+        # records how it was used. The newest entry for a runbook wins.
         name = str(event.data.get("name") or event.data.get("runbook_url") or "")
         outcome = str(event.data.get("outcome") or "linked from an alert")
         runbooks[name] = {
@@ -330,7 +330,7 @@ def detection(
     events: Sequence[TimelineEvent],
     missing: Callable[[str, str], Missing],
 ) -> dict[str, Any]:
-    """How the incident was noticed, and how it ended."""
+    """Collect how the incident was noticed and how it ended."""
     notes = [event.text for event in events if event.kind == "alert"]
     notes += [note for note in milestone_notes(events, "detected") if note not in notes]
     after = (
@@ -364,7 +364,7 @@ def detection(
 
 
 def milestone_notes(events: Sequence[TimelineEvent], name: str) -> list[str]:
-    """The notes written with a milestone, e.g. `/incident mitigated 14:40 <note>`."""
+    """Return the notes of a milestone, e.g. `/incident mitigated 14:40 <note>`."""
     prefix = f"{name}: "
     return [
         event.text.removeprefix(prefix)

@@ -50,6 +50,7 @@ def publish_to_docs(
         mttr=context["mttr"],
     )
     path = postmortem_path(row.day, row.title, row.reference)
+
     updates: dict[PurePosixPath, Update] = {
         path: lambda _current: markdown,
         INDEX: lambda current: updated_index(current, row, path),
@@ -63,6 +64,7 @@ def publish_to_docs(
     )
     for runbook, note in runbooks.items():
         updates[runbook] = runbook_update(environment, context, runbook, note)
+
     account = context.get("budget_account")
     binaries = charts(account, path) if account is not None else {}
     message = f"Publish the postmortem of {row.reference}: {row.title}"
