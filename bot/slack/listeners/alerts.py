@@ -11,24 +11,14 @@ from slack_bolt.context.respond import Respond
 from bot.flows.alerts import triage
 from bot.flows.alerts.posts import GroupRefresher
 from bot.flows.base import Actor
-from bot.metrics import counting
 from bot.runtime import Runtime
 from bot.slack import ids
-from bot.slack.listeners.errors import run_reported
+from bot.slack.listeners.errors import answer, queue_reported
 
 
 def register(app: App, runtime: Runtime, refresher: GroupRefresher) -> None:
-    def answer(respond: Respond, text: str) -> None:
-        respond(text=text, response_type="ephemeral", replace_original=False)
-
     def queue(respond: Respond, action_id: str, work: Callable[[], object]) -> None:
-        """Run `work` on the work pool, counting its outcome under the button."""
-
-        def counted() -> object:
-            with counting(runtime.metrics.actions, action=action_id):
-                return work()
-
-        runtime.work.submit(run_reported, respond, counted)
+        queue_reported(runtime, respond, work, action_id)
 
     def actor_of(body: dict[str, Any]) -> Actor:
         channel = (body.get("channel") or {}).get("id", "")

@@ -16,6 +16,8 @@ from slack_bolt.context.respond import Respond
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserError, WarroomError
+from bot.metrics import counting
+from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -85,3 +87,23 @@ def run_reported(respond: Respond | None, work: Callable[[], object]) -> None:
     """Run queued work, turning its failure into a message like `reported` does."""
     with reported(respond):
         work()
+
+
+def queue_reported(
+    runtime: Runtime,
+    respond: Respond | None,
+    work: Callable[[], object],
+    action: str | None,
+) -> None:
+    """Queue `work` on the work pool, counting its outcome under `action` if given."""
+
+    def counted() -> object:
+        with counting(runtime.metrics.actions, action=str(action)):
+            return work()
+
+    runtime.work.submit(run_reported, respond, work if action is None else counted)
+
+
+def answer(respond: Respond, text: str) -> None:
+    """Reply to the person who pressed a button, without replacing the message."""
+    respond(text=text, response_type="ephemeral", replace_original=False)

@@ -10,11 +10,10 @@ from slack_bolt.context.respond import Respond
 
 from bot.flows import hypotheses
 from bot.flows.base import Actor
-from bot.metrics import counting
 from bot.runtime import Runtime
 from bot.slack import ids
 from bot.slack.hypothesis_views import read_evidence_submission
-from bot.slack.listeners.errors import run_reported
+from bot.slack.listeners.errors import answer, queue_reported, run_reported
 from bot.slack.listeners.interactions import told
 from bot.store.hypotheses import CONFIRMED, RULED_OUT
 
@@ -23,14 +22,7 @@ DECISIONS = {ids.HYPOTHESIS_CONFIRM: CONFIRMED, ids.HYPOTHESIS_RULE_OUT: RULED_O
 
 def register(app: App, runtime: Runtime) -> None:
     def later(respond: Respond, work: Callable[[], object], action: str) -> None:
-        def counted() -> object:
-            with counting(runtime.metrics.actions, action=action):
-                return work()
-
-        runtime.work.submit(run_reported, respond, counted)
-
-    def answer(respond: Respond, text: str) -> None:
-        respond(text=text, response_type="ephemeral", replace_original=False)
+        queue_reported(runtime, respond, work, action)
 
     def on_decision(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()

@@ -19,7 +19,7 @@ from bot.metrics import counting
 from bot.reminders import status as status_reminders
 from bot.runtime import Runtime
 from bot.slack import api, ids
-from bot.slack.listeners.errors import report, run_reported
+from bot.slack.listeners.errors import answer, queue_reported, report
 from bot.slack.modals import read_action_submission, read_declare_submission
 
 log = logging.getLogger(__name__)
@@ -29,16 +29,7 @@ def register(app: App, runtime: Runtime) -> None:
     def later(
         respond: Respond | None, work: Callable[[], object], action: str | None
     ) -> None:
-        """Queue `work`, counting its outcome under `action` unless that is None."""
-
-        def counted() -> object:
-            with counting(runtime.metrics.actions, action=str(action)):
-                return work()
-
-        runtime.work.submit(run_reported, respond, work if action is None else counted)
-
-    def answer(respond: Respond, text: str) -> None:
-        respond(text=text, response_type="ephemeral", replace_original=False)
+        queue_reported(runtime, respond, work, action)
 
     def on_severity(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
