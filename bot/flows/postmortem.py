@@ -28,6 +28,7 @@ from bot.store import incidents
 from bot.store import reminders as reminder_store
 from bot.store.db import transaction
 from bot.store.models import Incident
+from bot.text import counted
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,9 @@ def publish(
     findings = review(context, incident.severity)
     if findings and not acknowledged:
         listed = "\n".join(f"• {f.section}: {f.message}" for f in findings)
-        things = "thing" if len(findings) == 1 else "things"
+        things = counted(len(findings), "thing")
         raise UserError(
-            f"The blameless review found {len(findings)} {things} to address first:\n"
+            f"The blameless review found {things} to address first:\n"
             f"{listed}\nFix them, or publish with "
             "`/incident postmortem publish anyway`."
         )
@@ -186,13 +187,12 @@ def post_draft(runtime: Runtime, actor: Actor, reply: Reply) -> None:
     proposed = context["proposals"]
     if proposed:
         lines.append(
-            f"warroom proposes {len(proposed)} "
-            + ("action item" if len(proposed) == 1 else "action items")
-            + " that the analysis implies; accept or dismiss each below."
+            f"warroom proposes {counted(len(proposed), 'action item')} that the "
+            "analysis implies; accept or dismiss each below."
         )
     blocks = fit_blocks([section(line) for line in lines])
     post(runtime, incident.channel_id, views.Message(lines[0], blocks))
     post_proposals(runtime, incident.channel_id, proposed)
     log.info("incident %s: posted the postmortem draft", incident.id)
-    count = "1 finding" if len(findings) == 1 else f"{len(findings)} findings"
+    count = counted(len(findings), "finding")
     reply(f"Posted the postmortem draft of {reference} with {count}.")

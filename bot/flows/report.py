@@ -31,6 +31,7 @@ from bot.slack.blocks import header as header_block
 from bot.slo.loader import optional_slo_catalog
 from bot.store.report import load_report
 from bot.store.slo import consumed_by_service
+from bot.text import counted
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +78,8 @@ def post_report(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> 
         actor.channel_id,
         uploaded,
     )
-    charts = "1 chart" if uploaded == 1 else f"{uploaded} charts"
-    count = report.incidents
-    incidents = "1 incident" if count == 1 else f"{count} incidents"
+    charts = counted(uploaded, "chart")
+    incidents = counted(report.incidents, "incident")
     reply(f"Posted the report of {incidents} with {charts}.")
 
 

@@ -27,6 +27,7 @@ from bot.slo.text import (
     format_time,
 )
 from bot.store.slo import impact_for, impacts_since
+from bot.text import counted
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def show(runtime: Runtime, actor: Actor, argument: str, reply: Reply) -> None:
         runtime, incident.channel_id, views.Message(text, fit_blocks(paragraphs(text)))
     )
     log.info("incident %s: posted the error budget of %d SLOs", incident.id, len(costs))
-    slos = "1 SLO" if len(costs) == 1 else f"{len(costs)} SLOs"
+    slos = counted(len(costs), "SLO")
     reply(f"Posted the error budget of {impact.reference} for {slos}.")
 
 

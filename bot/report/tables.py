@@ -11,6 +11,7 @@ from bot.incidents.lifecycle import format_duration
 from bot.incidents.naming import incident_reference
 from bot.report.stats import DurationSummary
 from bot.report.trends import Report, ResponseTimes
+from bot.text import counted
 
 TOTAL = "Total"
 NOT_CONFIGURED = (
@@ -73,7 +74,7 @@ def _heading(report: Report) -> str:
         if report.private_incidents
         else ""
     )
-    declared = _count(report.incidents, "incident")
+    declared = counted(report.incidents, "incident")
     return (
         f"Incident trends from {since} to {until}, by {report.period_kind} in "
         f"{report.timezone}.\n{declared} declared{private}.\n{TIMES_NOTE}"
@@ -126,7 +127,7 @@ def _actions_table(report: Report) -> str:
         ]
         for trend in report.periods
     ]
-    open_now = _count(report.actions_overdue_now, "action item")
+    open_now = counted(report.actions_overdue_now, "action item")
     return (
         f"Action items\n{format_table(headers, rows)}\n"
         f"Open and past their due date now: {open_now}."
@@ -178,7 +179,3 @@ def _repeats(report: Report, hide_private: bool) -> str:
             title = "(private)" if hide_private and incident.private else incident.title
             lines.append(f"  {incident_reference(incident.number)}  {day}  {title}")
     return "\n".join(lines)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -24,6 +24,7 @@ from bot.slack import views
 from bot.slack.blocks import context, escape_mrkdwn, fit_blocks, section
 from bot.store import incidents
 from bot.store.models import Incident, Signal, TimelineEvent
+from bot.text import counted
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,3 @@ def _warnings_note(warnings: tuple[str, ...]) -> str:
     first = escape_mrkdwn(warnings[0])
     more = f" and {len(warnings) - 1} more" if len(warnings) > 1 else ""
     return f"Skipped runbook files: {first}{more}. The log lists each of them."
-
-
-def counted(count: int, noun: str) -> str:
-    return f"1 {noun}" if count == 1 else f"{count} {noun}s"

@@ -36,6 +36,7 @@ from bot.runtime import Runtime
 from bot.slack import views
 from bot.slack.blocks import context, escape_mrkdwn, fit_blocks, section
 from bot.store.models import Incident
+from bot.text import counted
 
 log = logging.getLogger(__name__)
 
@@ -159,9 +160,8 @@ def suggestions_message(
             "matches alert names and the failure mode."
         )
     )
-    incidents = "1 past incident" if len(past) == 1 else f"{len(past)} past incidents"
-    books = "1 runbook" if len(runbooks) == 1 else f"{len(runbooks)} runbooks"
-    text = f"{incidents} and {books} for {reference}"
+    incidents = counted(len(past), "past incident")
+    text = f"{incidents} and {counted(len(runbooks), 'runbook')} for {reference}"
     return views.Message(text, fit_blocks(blocks))
 
 
