@@ -101,7 +101,7 @@ def publish(
 def write_docs(
     runtime: Runtime, incident: Incident, context: dict[str, Any], markdown: str
 ) -> str:
-    """Commit the postmortem to the docs repository; say where it went or why not."""
+    """Commit the postmortem to the docs repository; return where it went or why not."""
     root = runtime.settings.docs_repo
     if root is None:
         return "Set WARROOM_DOCS_REPO to also commit it to a docs repository."

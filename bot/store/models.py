@@ -149,7 +149,7 @@ class ActionItem(Base):
     owner_id: Mapped[str | None] = mapped_column(USER_ID)
     priority: Mapped[str] = mapped_column(String(2))
     category: Mapped[str | None] = mapped_column(String(20))
-    # S, M, L or a number of days such as "3d"; None when nobody estimated it.
+    # S, M, L or a number of days such as "3d"; None when no estimate was given.
     effort: Mapped[str | None] = mapped_column(String(8))
     # What the item improves: detection, response, mitigation, recovery, prevention.
     phase: Mapped[str | None] = mapped_column(String(12))
